@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Decode benchmark for `sonde read` (release build) beside tcpdump, on a generated capture.
+#
+#   Benchmarks/pcap-decode.sh [PAIRS]      (default 1000000 query/response pairs)
+#
+# Generates the capture once with ../shared/tools/gen_pcap.py (cached in .build-bench/), builds Sonde in release
+# mode, then times each decoder three times and reports the best run: wall seconds, CPU seconds (user+sys),
+# messages per second, messages per CPU-second, CPU seconds per million messages and peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pairs=${1:-1000000}
+tools=../shared/tools
+out=.build-bench
+mkdir -p "$out"
+capture="$out/gen-$pairs.pcap"
+if [ ! -s "$capture" ]; then
+  [ -f "$tools/gen_pcap.py" ] || { echo "needs $tools/gen_pcap.py (the shared workload tools)" >&2; exit 1; }
+  echo "generating $capture ($pairs pairs)..." >&2
+  python3 "$tools/gen_pcap.py" "$pairs" -o "$capture" --seed 1 >&2
+fi
+swift build -c release --product sonde >&2
+sonde=$(swift build -c release --show-bin-path)/sonde
+messages=$("$sonde" read --summary --summary-format json --no-progress "$capture" | python3 -c 'import json,sys; print(json.load(sys.stdin)["dns_messages"])')
+
+measure() {  # name, command...
+  local name=$1; shift
+  local best=""
+  for _ in 1 2 3; do
+    local line
+    line=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    best=$(printf '%s\n%s\n' "$best" "$line" | awk 'NF==4' | sort -n -k2 | head -1)
+  done
+  read -r wall user sys rss <<<"$best"
+  python3 - "$name" "$messages" "$wall" "$user" "$sys" "$rss" <<'PY'
+import sys
+name, n, wall, user, sys_, rss = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6])
+cpu = user + sys_
+print(f"{name:<28} {n:>9} msgs  wall {wall:6.2f} s  cpu {cpu:6.2f} s  {n/wall/1e6:6.2f} M msg/s  "
+      f"{n/cpu/1e6:6.2f} M msg/CPU-s  {cpu/(n/1e6):6.3f} CPU-s/M  rss {rss/1024:6.1f} MiB")
+PY
+}
+
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+echo "capture: $capture ($(du -h "$capture" | cut -f1)), $messages DNS messages"
+measure "sonde read --format json" "$sonde" read --format json --no-summary --no-progress "$capture"
+measure "sonde read --format text" "$sonde" read --format text --no-summary --no-progress "$capture"
+measure "sonde read --summary" "$sonde" read --summary --no-progress "$capture"
+if command -v tcpdump >/dev/null; then
+  measure "tcpdump -n -r" tcpdump -n -r "$capture"
+else
+  echo "tcpdump not installed (apt-get install tcpdump) - no comparison"
+fi

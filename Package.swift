@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sonde",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sonde", targets: ["sonde"]),
+        .library(name: "SondeDNS", targets: ["SondeDNS"]),
+        .library(name: "SondePacket", targets: ["SondePacket"]),
+        .library(name: "SondeCore", targets: ["SondeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
+    targets: [
+        // Wire modules: they know nothing of Sonde.
+        .target(name: "SondeDNS"),
+        .target(name: "SondePacket"),
+        // The pipeline: events, batches, formats, configuration, the component registry.
+        .target(
+            name: "SondeCore",
+            dependencies: ["SondeDNS", "SondePacket", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "SondeInputs", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
+        .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS"]),
+        // The executable parses arguments and calls the builder in SondeApp, which tests call too.
+        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeOutputs"]),
+        .executableTarget(
+            name: "sonde",
+            dependencies: ["SondeApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "SondeDNSTests", dependencies: ["SondeDNS"]),
+        .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
+        .testTarget(name: "SondeCoreTests", dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs"]),
+        .testTarget(name: "SondeAppTests", dependencies: ["SondeApp", "sonde"]),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

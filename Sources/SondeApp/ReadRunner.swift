@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import SondeCore
+import SondeInputs
+import SondeOutputs
+import SondePacket
+
+/// Runs `sonde read`: files → events → outputs, then the report. The command line and the tests both call it.
+public enum ReadRunner {
+    /// What came out of a run.
+    public struct Result: Sendable {
+        /// The process exit status: 0, or 1 when a file could not be read.
+        public var exitCode: Int32
+        /// Packet outcomes.
+        public var counters: DecodeCounters
+        /// Messages seen.
+        public var messages: UInt64
+        /// One line per file that failed.
+        public var failures: [String]
+    }
+
+    /// Reads `paths` with `configuration`; events go to the configured outputs (standard output by default),
+    /// the report to standard error or standard output as configured.
+    @discardableResult
+    public static func run(paths: [String], configuration: SondeConfiguration) throws -> Result {
+        signal(SIGPIPE, SIG_IGN)
+        let identity = configuration.identity ?? hostName()
+        let input = PcapFileInput(
+            configuration: .init(paths: paths, ports: PortSet(configuration.ports), identity: identity))
+        var outputs: [any EventOutput] = []
+        if configuration.summary.mode != .only {
+            let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
+            for o in configured { outputs.append(try OutputFactory.make(o)) }
+        }
+        var summary = TrafficSummary()
+        let start = ProgressReporter.nowSeconds()
+        let progress = ProgressReporter.make(enabled: configuration.progress)
+        try input.run(progress: progress) { batch in
+            summary.add(batch)
+            for o in outputs { try o.write(batch) }
+        }
+        for o in outputs { try o.finish() }
+        let elapsed = ProgressReporter.nowSeconds() - start
+        let report = SummaryReport(summary: summary, decode: input.counters, files: paths.count, elapsed: elapsed)
+        for failure in input.failures { writeError("sonde: \(failure)\n") }
+        switch configuration.summary.mode {
+        case .off: break
+        case .stderr:
+            writeError(configuration.summary.format == .json ? report.json(topNames: configuration.summary.top) : report.text(topNames: configuration.summary.top))
+        case .only:
+            let text = configuration.summary.format == .json ? report.json(topNames: configuration.summary.top) : report.text(topNames: configuration.summary.top)
+            writeOut(text)
+        }
+        return Result(
+            exitCode: input.failures.isEmpty ? 0 : 1, counters: input.counters, messages: summary.messages,
+            failures: input.failures)
+    }
+
+    static func hostName() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count) == 0 else { return "sonde" }
+        return String(cString: buf)
+    }
+
+    static func writeError(_ s: String) { write(fd: 2, s) }
+    static func writeOut(_ s: String) { write(fd: 1, s) }
+
+    static func write(fd: Int32, _ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 { return }
+                off += n
+            }
+        }
+    }
+}
+
+/// Builds outputs from their configuration: one line per output kind.
+public enum OutputFactory {
+    public static func make(_ c: OutputConfiguration) throws -> any EventOutput {
+        switch c.kind {
+        case StdoutOutput.kind: return StdoutOutput(configuration: .init(format: c.format))
+        default: throw SondeError("unknown output kind \"\(c.kind)\"")
+        }
+    }
+}

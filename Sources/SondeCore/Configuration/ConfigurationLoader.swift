@@ -1,0 +1,243 @@
+import Yams
+
+/// Reads configuration from YAML text and from `SONDE_…` environment variables, collecting every problem with
+/// its place instead of stopping at the first. Unknown keys are errors: a misspelt key must never be ignored.
+public struct ConfigurationLoader {
+    /// Problems found so far.
+    public private(set) var issues: [ConfigurationIssue] = []
+    private var source = ""
+
+    public init() {}
+
+    /// Applies a YAML document on top of `configuration`.
+    public mutating func apply(yaml: String, source: String, to configuration: inout SondeConfiguration) {
+        self.source = source
+        let node: Node?
+        do { node = try Yams.compose(yaml: yaml) } catch let error as YamlError {
+            issues.append(ConfigurationIssue(source: source, path: "", message: "not valid YAML: \(error)"))
+            return
+        } catch {
+            issues.append(ConfigurationIssue(source: source, path: "", message: "not valid YAML: \(error)"))
+            return
+        }
+        guard let node else { return }  // an empty file changes nothing
+        guard let mapping = node.mapping else {
+            issue(node, "", "the top level must be a mapping of keys")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "identity":
+                if let s = string(value, key) { configuration.identity = s }
+            case "ports":
+                if let p = ports(value, key) { configuration.ports = p }
+            case "progress":
+                if let b = bool(value, key) { configuration.progress = b }
+            case "summary":
+                applySummary(value, &configuration.summary)
+            case "outputs":
+                applyOutputs(value, &configuration.outputs)
+            default:
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, summary, outputs)")
+            }
+        }
+    }
+
+    private mutating func applySummary(_ node: Node, _ summary: inout SummaryConfiguration) {
+        guard let mapping = node.mapping else {
+            issue(node, "summary", "must be a mapping")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let path = "summary.\(key)"
+            switch key {
+            case "mode":
+                if let m: SummaryConfiguration.Mode = choice(value, path) { summary.mode = m }
+            case "format":
+                if let f: SummaryFormat = choice(value, path) { summary.format = f }
+            case "top":
+                if let n = int(value, path, 0...1000) { summary.top = n }
+            default:
+                issue(keyNode, path, "unknown key (expected mode, format, top)")
+            }
+        }
+    }
+
+    private mutating func applyOutputs(_ node: Node, _ outputs: inout [OutputConfiguration]) {
+        guard case .sequence(let seq) = node else {
+            issue(node, "outputs", "must be a list of outputs")
+            return
+        }
+        var result: [OutputConfiguration] = []
+        for (i, item) in seq.enumerated() {
+            let base = "outputs[\(i)]"
+            guard let mapping = item.mapping else {
+                issue(item, base, "must be a mapping with a `kind`")
+                continue
+            }
+            var output = OutputConfiguration()
+            var sawKind = false
+            for (keyNode, value) in mapping {
+                let key = keyNode.string ?? ""
+                let path = "\(base).\(key)"
+                switch key {
+                case "kind":
+                    sawKind = true
+                    if let k = string(value, path) {
+                        if OutputRegistry.kinds.contains(k) {
+                            output.kind = k
+                        } else {
+                            issue(value, path, "unknown output kind \"\(k)\" (expected \(OutputRegistry.kinds.joined(separator: ", ")))")
+                        }
+                    }
+                case "format":
+                    if let f: OutputFormat = choice(value, path) { output.format = f }
+                default:
+                    issue(keyNode, path, "unknown key (expected kind, format)")
+                }
+            }
+            if !sawKind { issue(item, base, "missing `kind`") }
+            result.append(output)
+        }
+        outputs = result
+    }
+
+    /// Applies `SONDE_…` variables (see the README for the list).
+    public mutating func apply(environment: [String: String], to configuration: inout SondeConfiguration) {
+        source = "environment"
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("SONDE_") {
+            let node = Node(value)
+            switch name {
+            case "SONDE_IDENTITY": configuration.identity = value
+            case "SONDE_PORTS":
+                if let p = ports(node, name) { configuration.ports = p }
+            case "SONDE_FORMAT":
+                if let f: OutputFormat = choice(node, name) {
+                    if configuration.outputs.isEmpty {
+                        configuration.outputs = [OutputConfiguration(kind: "stdout", format: f)]
+                    } else {
+                        for i in configuration.outputs.indices where configuration.outputs[i].kind == "stdout" {
+                            configuration.outputs[i].format = f
+                        }
+                    }
+                }
+            case "SONDE_SUMMARY":
+                if let m: SummaryConfiguration.Mode = choice(node, name) { configuration.summary.mode = m }
+            case "SONDE_SUMMARY_FORMAT":
+                if let f: SummaryFormat = choice(node, name) { configuration.summary.format = f }
+            case "SONDE_PROGRESS":
+                if let b = bool(node, name) { configuration.progress = b }
+            case "SONDE_CONFIG":
+                break  // read by the command line before the file is loaded
+            default:
+                issues.append(
+                    ConfigurationIssue(
+                        source: source, path: name,
+                        message: "unknown variable (expected SONDE_CONFIG, SONDE_IDENTITY, SONDE_PORTS, SONDE_FORMAT, SONDE_SUMMARY, SONDE_SUMMARY_FORMAT, SONDE_PROGRESS)"))
+            }
+        }
+    }
+
+    // MARK: Scalars
+
+    private mutating func issue(_ node: Node, _ path: String, _ message: String) {
+        issues.append(
+            ConfigurationIssue(source: source, path: path, line: node.mark?.line, column: node.mark?.column, message: message))
+    }
+
+    private mutating func string(_ node: Node, _ path: String) -> String? {
+        guard case .scalar(let s) = node else {
+            issue(node, path, "must be a string")
+            return nil
+        }
+        return s.string
+    }
+
+    private mutating func bool(_ node: Node, _ path: String) -> Bool? {
+        guard case .scalar(let s) = node else {
+            issue(node, path, "must be true or false")
+            return nil
+        }
+        switch s.string.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default:
+            issue(node, path, "must be true or false, not \"\(s.string)\"")
+            return nil
+        }
+    }
+
+    private mutating func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
+        guard case .scalar(let s) = node, let v = Int(s.string) else {
+            issue(node, path, "must be a whole number")
+            return nil
+        }
+        guard range.contains(v) else {
+            issue(node, path, "must be between \(range.lowerBound) and \(range.upperBound), not \(v)")
+            return nil
+        }
+        return v
+    }
+
+    private mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String) -> T?
+    where T.RawValue == String {
+        guard case .scalar(let s) = node else {
+            issue(node, path, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        guard let v = T(rawValue: s.string.lowercased()) else {
+            issue(node, path, "unknown value \"\(s.string)\" (expected \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+            return nil
+        }
+        return v
+    }
+
+    /// A list of ports, or a comma-separated string of them (`53,5353`).
+    private mutating func ports(_ node: Node, _ path: String) -> [UInt16]? {
+        var texts: [(String, Node)] = []
+        switch node {
+        case .scalar(let s):
+            texts = s.string.split(separator: ",").map { (String($0).trimmingSpaces, node) }
+        case .sequence(let seq):
+            for item in seq {
+                guard case .scalar(let s) = item else {
+                    issue(item, path, "a port must be a number")
+                    return nil
+                }
+                texts.append((s.string, item))
+            }
+        default:
+            issue(node, path, "must be a list of ports")
+            return nil
+        }
+        var result: [UInt16] = []
+        for (text, item) in texts {
+            guard let v = UInt16(text), v > 0 else {
+                issue(item, path, "\"\(text)\" is not a port (1-65535)")
+                return nil
+            }
+            result.append(v)
+        }
+        guard !result.isEmpty else {
+            issue(node, path, "needs at least one port")
+            return nil
+        }
+        return result
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// The output kinds this build knows (one line per output; later outputs add theirs).
+public enum OutputRegistry {
+    public static let kinds = ["stdout"]
+}

@@ -1,0 +1,90 @@
+/// Everything a run of Sonde is told, from defaults, the YAML file, `SONDE_…` variables and flags, in that
+/// order of increasing precedence. The README's configuration reference documents every key.
+public struct SondeConfiguration: Sendable, Equatable {
+    /// The `identity` field of events (default: the host name).
+    public var identity: String?
+    /// DNS ports for packet inputs.
+    public var ports: [UInt16] = [53]
+    /// Outputs; without any, events go to standard output as text.
+    public var outputs: [OutputConfiguration] = []
+    /// The end-of-run report.
+    public var summary = SummaryConfiguration()
+    /// The progress bar on a terminal.
+    public var progress = true
+
+    public init() {}
+}
+
+/// One output.
+public struct OutputConfiguration: Sendable, Equatable {
+    /// The component kind (`stdout` for now).
+    public var kind: String
+    /// Event format.
+    public var format: OutputFormat
+
+    public init(kind: String = "stdout", format: OutputFormat = .text) {
+        self.kind = kind
+        self.format = format
+    }
+}
+
+/// The end-of-run report.
+public struct SummaryConfiguration: Sendable, Equatable {
+    /// Where the report goes.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// On standard error after the events (the default).
+        case stderr
+        /// On standard output instead of the events.
+        case only
+        /// Not at all.
+        case off
+    }
+
+    public var mode: Mode = .stderr
+    /// `text` or `json`.
+    public var format: SummaryFormat = .text
+    /// How many names the top list shows.
+    public var top = 10
+
+    public init() {}
+}
+
+/// Formats of the end-of-run report.
+public enum SummaryFormat: String, Sendable, CaseIterable {
+    case text, json
+}
+
+/// A problem in the configuration, with where it is.
+public struct ConfigurationIssue: Sendable, Equatable, CustomStringConvertible {
+    /// Where the value came from: a file name, `environment` or `flags`.
+    public var source: String
+    /// The key path, such as `outputs[0].format`.
+    public var path: String
+    /// Line and column in the file (1-based), when known.
+    public var line: Int?
+    public var column: Int?
+    /// What is wrong.
+    public var message: String
+
+    public init(source: String, path: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.source = source
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `sonde.yaml:4:11: outputs[0].format: unknown format "jsn" (expected text, json, yaml, csv)`.
+    public var description: String {
+        var s = source
+        if let line { s += ":\(line)" + (column.map { ":\($0)" } ?? "") }
+        return "\(s): \(path.isEmpty ? "" : path + ": ")\(message)"
+    }
+}
+
+/// The configuration could not be used; every problem found is listed.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var issues: [ConfigurationIssue]
+    public init(issues: [ConfigurationIssue]) { self.issues = issues }
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,99 @@
+public import SondeDNS
+public import SondePacket
+
+/// Where an event came from (the `input` field).
+public enum InputKind: UInt8, Sendable, CaseIterable {
+    case pcap, live, dnstap
+
+    /// The event field value.
+    public var name: StaticString {
+        switch self {
+        case .pcap: return "pcap"
+        case .live: return "live"
+        case .dnstap: return "dnstap"
+        }
+    }
+}
+
+/// The DNS transport of a message (the `protocol` field).
+public enum TransportProtocol: UInt8, Sendable, CaseIterable {
+    case udp, tcp, dot, doh, dnscryptUDP, dnscryptTCP, doq
+
+    /// The event field value.
+    public var name: StaticString {
+        switch self {
+        case .udp: return "UDP"
+        case .tcp: return "TCP"
+        case .dot: return "DOT"
+        case .doh: return "DOH"
+        case .dnscryptUDP: return "DNSCryptUDP"
+        case .dnscryptTCP: return "DNSCryptTCP"
+        case .doq: return "DOQ"
+        }
+    }
+}
+
+/// Facts about how a message was captured, beyond its own bytes.
+public struct EventMarkers: OptionSet, Sendable, Hashable {
+    public var rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// The capture's snap length cut the message short.
+    public static let captureTruncated = EventMarkers(rawValue: 1 << 0)
+    /// The message was put together from several TCP segments.
+    public static let tcpReassembled = EventMarkers(rawValue: 1 << 1)
+    /// The message was put together from IP fragments.
+    public static let ipDefragmented = EventMarkers(rawValue: 1 << 2)
+}
+
+/// One DNS message seen by Sonde: the fixed-size part of an event.
+///
+/// The message bytes live in the ``EventBatch`` that carries the event (`messageOffset`, `messageLength`);
+/// the decoded ``MessageLayout`` says where every section is, so formatters write names and RDATA straight from
+/// those bytes. Nothing here is allocated per message.
+@frozen
+public struct DNSEvent: Sendable {
+    /// Capture (or dnstap) time, nanoseconds since the Unix epoch, UTC.
+    public var timestamp: Int64
+    /// The kind of input.
+    public var input: InputKind
+    /// DNS transport.
+    public var transport: TransportProtocol
+    /// Capture facts.
+    public var markers: EventMarkers
+    /// Sender and receiver of this message.
+    public var source: IPAddress
+    public var destination: IPAddress
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    /// Where the DNS message is in the batch storage.
+    public var messageOffset: Int32
+    public var messageLength: Int32
+    /// Response time in nanoseconds when the matching query was seen, else -1.
+    public var latency: Int64
+    /// The decoded message.
+    public var layout: MessageLayout
+
+    /// Creates an event.
+
+    public init(
+        timestamp: Int64, input: InputKind, transport: TransportProtocol, markers: EventMarkers = [],
+        source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
+        latency: Int64 = -1, layout: MessageLayout = MessageLayout()
+    ) {
+        self.timestamp = timestamp
+        self.input = input
+        self.transport = transport
+        self.markers = markers
+        self.source = source
+        self.destination = destination
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+        self.messageOffset = 0
+        self.messageLength = 0
+        self.latency = latency
+        self.layout = layout
+    }
+
+    /// Whether the message could not be decoded fully.
+    public var isMalformed: Bool { layout.isMalformed }
+}

@@ -1,0 +1,262 @@
+public import SondeDNS
+public import SondePacket
+
+/// Per-output state for formatting: the timestamp cache and the identity.
+public struct FormatContext {
+    /// Timestamp cache.
+    public var time = TimestampWriter()
+    public init() {}
+}
+
+/// Writes the whole event, as documented in the README, through a ``StructuredEmitter`` (JSON or YAML).
+///
+/// Field names are part of Sonde's interface: later work adds fields, never renames these.
+public enum EventSerializer {
+    /// Serialises one event.
+
+    public static func write<E: StructuredEmitter>(
+        _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        context: inout FormatContext, emitter: inout E, into out: inout OutputBuffer
+    ) {
+        let l = e.layout
+        emitter.beginDocument(into: &out)
+        emitter.key("time", into: &out)
+        emitter.beginScalar(into: &out)
+        out.append(UInt8(ascii: "\""))
+        context.time.write(e.timestamp, into: &out)
+        out.append(UInt8(ascii: "\""))
+        emitter.key("identity", into: &out)
+        emitter.beginScalar(into: &out)
+        out.reserve(identity.count + 2)
+        out.uncheckedAppend(UInt8(ascii: "\""))
+        out.append(identity)
+        out.uncheckedAppend(UInt8(ascii: "\""))
+        emitter.key("input", into: &out)
+        emitter.string(e.input.name, into: &out)
+        emitter.key("family", into: &out)
+        emitter.string((e.source.family == .v6) ? "INET6" : "INET", into: &out)
+        emitter.key("protocol", into: &out)
+        emitter.string(e.transport.name, into: &out)
+        emitter.key("src_ip", into: &out)
+        emitter.presentation(into: &out) { $0.append(address: e.source) }
+        emitter.key("src_port", into: &out)
+        emitter.number(UInt64(e.sourcePort), into: &out)
+        emitter.key("dst_ip", into: &out)
+        emitter.presentation(into: &out) { $0.append(address: e.destination) }
+        emitter.key("dst_port", into: &out)
+        emitter.number(UInt64(e.destinationPort), into: &out)
+        emitter.key("id", into: &out)
+        emitter.number(UInt64(l.id), into: &out)
+        emitter.key("response", into: &out)
+        emitter.bool(l.isResponse, into: &out)
+        emitter.key("opcode", into: &out)
+        emitter.presentation(into: &out) { DNSOpcode.write(l.opcode, into: &$0) }
+        emitter.key("rcode", into: &out)
+        emitter.presentation(into: &out) { DNSRcode.write(l.rcode, into: &$0) }
+        emitter.key("flags", into: &out)
+        emitter.beginObject(into: &out)
+        emitter.key("aa", into: &out); emitter.bool(l.aa, into: &out)
+        emitter.key("tc", into: &out); emitter.bool(l.tc, into: &out)
+        emitter.key("rd", into: &out); emitter.bool(l.rd, into: &out)
+        emitter.key("ra", into: &out); emitter.bool(l.ra, into: &out)
+        emitter.key("ad", into: &out); emitter.bool(l.ad, into: &out)
+        emitter.key("cd", into: &out); emitter.bool(l.cd, into: &out)
+        emitter.endObject(into: &out)
+        if l.hasQuestion {
+            emitter.key("qname", into: &out)
+            emitter.presentation(into: &out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0) }
+            emitter.key("qtype", into: &out)
+            emitter.presentation(into: &out) { DNSType.write(l.qtype, into: &$0) }
+            emitter.key("qclass", into: &out)
+            emitter.presentation(into: &out) { DNSClass.write(l.qclass, into: &$0) }
+        } else {
+            emitter.key("qname", into: &out); emitter.null(into: &out)
+            emitter.key("qtype", into: &out); emitter.null(into: &out)
+            emitter.key("qclass", into: &out); emitter.null(into: &out)
+        }
+        emitter.key("size", into: &out)
+        emitter.number(UInt64(message.count), into: &out)
+        emitter.key("qd_count", into: &out); emitter.number(UInt64(l.qdCount), into: &out)
+        emitter.key("an_count", into: &out); emitter.number(UInt64(l.anCount), into: &out)
+        emitter.key("ns_count", into: &out); emitter.number(UInt64(l.nsCount), into: &out)
+        emitter.key("ar_count", into: &out); emitter.number(UInt64(l.arCount), into: &out)
+        emitter.key("answers", into: &out)
+        writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), emitter: &emitter, into: &out)
+        emitter.key("authority", into: &out)
+        writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), emitter: &emitter, into: &out)
+        emitter.key("additional", into: &out)
+        let additional = Int(l.additionalRecords) - (l.hasEDNS ? 1 : 0)
+        writeRecords(message, from: Int(l.additionalOffset), count: additional, emitter: &emitter, into: &out)
+        if l.hasEDNS { writeEDNS(l, message, emitter: &emitter, into: &out) }
+        if e.latency >= 0 {
+            emitter.key("latency", into: &out)
+            emitter.seconds(nanoseconds: e.latency, into: &out)
+        }
+        if e.markers.contains(.captureTruncated) {
+            emitter.key("capture_truncated", into: &out); emitter.bool(true, into: &out)
+        }
+        if e.markers.contains(.tcpReassembled) {
+            emitter.key("tcp_reassembled", into: &out); emitter.bool(true, into: &out)
+        }
+        if e.markers.contains(.ipDefragmented) {
+            emitter.key("ip_defragmented", into: &out); emitter.bool(true, into: &out)
+        }
+        emitter.key("malformed", into: &out)
+        emitter.bool(l.isMalformed, into: &out)
+        if let reason = l.errorReason {
+            emitter.key("error", into: &out)
+            let err = DNSDecodingError(reason, section: l.errorSection, offset: Int(l.errorOffset))
+            emitter.presentation(into: &out) { $0.writeDescription(of: err) }
+        }
+        emitter.endDocument(into: &out)
+    }
+
+    /// Writes `count` records starting at `offset` (skipping OPT, which has its own `edns` object).
+
+    static func writeRecords<E: StructuredEmitter>(
+        _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, emitter: inout E, into out: inout OutputBuffer
+    ) {
+        guard count > 0 else {
+            emitter.emptyArray(into: &out)
+            return
+        }
+        emitter.beginArray(into: &out)
+        var cursor = RecordCursor(message: message, offset: offset)
+        var written = 0
+        while written < count, let rr = cursor.next() {
+            if rr.type == 41 { continue }
+            written += 1
+            emitter.beginObject(into: &out)
+            emitter.key("name", into: &out)
+            emitter.presentation(into: &out) { DomainName.write(message, at: rr.nameOffset, into: &$0) }
+            emitter.key("type", into: &out)
+            emitter.presentation(into: &out) { DNSType.write(rr.type, into: &$0) }
+            emitter.key("class", into: &out)
+            emitter.presentation(into: &out) { DNSClass.write(rr.rrclass, into: &$0) }
+            emitter.key("ttl", into: &out)
+            emitter.number(UInt64(rr.ttl), into: &out)
+            emitter.key("rdata", into: &out)
+            emitter.presentation(into: &out) { $0.appendRData(rr, message) }
+            emitter.endObject(into: &out)
+        }
+        emitter.endArray(into: &out)
+    }
+
+
+    static func writeEDNS<E: StructuredEmitter>(
+        _ l: MessageLayout, _ message: UnsafeRawBufferPointer, emitter: inout E, into out: inout OutputBuffer
+    ) {
+        emitter.key("edns", into: &out)
+        emitter.beginObject(into: &out)
+        emitter.key("udp_size", into: &out); emitter.number(UInt64(l.ednsUDPSize), into: &out)
+        emitter.key("version", into: &out); emitter.number(UInt64(l.ednsVersion), into: &out)
+        emitter.key("do", into: &out); emitter.bool(l.ednsDO, into: &out)
+        emitter.key("options", into: &out)
+        var options = EDNSOptionCursor(message: message, offset: Int(l.ednsOptionsOffset), length: Int(l.ednsOptionsLength))
+        if options.isEmpty {
+            emitter.emptyArray(into: &out)
+        } else {
+            emitter.beginArray(into: &out)
+            while let (code, data) = options.next() {
+                emitter.beginObject(into: &out)
+                emitter.key("code", into: &out); emitter.number(UInt64(code), into: &out)
+                emitter.key("name", into: &out)
+                emitter.presentation(into: &out) { EDNSOptionWriter.writeName(code: code, into: &$0) }
+                emitter.key("value", into: &out)
+                emitter.presentation(into: &out) { buf in
+                    let start = buf.count
+                    if !EDNSOptionWriter.writeValue(code: code, data: data, into: &buf) {
+                        buf.truncate(to: start)
+                        buf.appendHex(data)
+                    }
+                }
+                emitter.endObject(into: &out)
+            }
+            emitter.endArray(into: &out)
+        }
+        emitter.endObject(into: &out)
+    }
+}
+
+/// One resource record located in a message.
+@frozen
+public struct RecordRef {
+    public var nameOffset: Int
+    public var type: UInt16
+    public var rrclass: UInt16
+    public var ttl: UInt32
+    public var rdataOffset: Int
+    public var rdataLength: Int
+}
+
+/// Walks resource records from an offset; stops at the first one that does not fit.
+@frozen
+public struct RecordCursor {
+    public let message: UnsafeRawBufferPointer
+    public var offset: Int
+
+    public init(message: UnsafeRawBufferPointer, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+
+    public mutating func next() -> RecordRef? {
+        guard let nameEnd = try? DomainName.validate(message, at: offset), nameEnd + 10 <= message.count else {
+            return nil
+        }
+        let rdlength = Int(message.loadBigEndianUInt16(at: nameEnd + 8))
+        guard nameEnd + 10 + rdlength <= message.count else { return nil }
+        let rr = RecordRef(
+            nameOffset: offset, type: message.loadBigEndianUInt16(at: nameEnd),
+            rrclass: message.loadBigEndianUInt16(at: nameEnd + 2), ttl: message.loadBigEndianUInt32(at: nameEnd + 4),
+            rdataOffset: nameEnd + 10, rdataLength: rdlength)
+        offset = nameEnd + 10 + rdlength
+        return rr
+    }
+}
+
+/// Walks EDNS options (RFC 6891 §6.1.2: code, length, data); stops at one that does not fit.
+@frozen
+public struct EDNSOptionCursor {
+    public let message: UnsafeRawBufferPointer
+    public var offset: Int
+    public let end: Int
+
+    public init(message: UnsafeRawBufferPointer, offset: Int, length: Int) {
+        self.message = message
+        self.offset = offset
+        self.end = offset + length
+    }
+
+    public var isEmpty: Bool { offset + 4 > end }
+
+
+    public mutating func next() -> (UInt16, UnsafeRawBufferPointer)? {
+        guard offset + 4 <= end else { return nil }
+        let code = message.loadBigEndianUInt16(at: offset)
+        let length = Int(message.loadBigEndianUInt16(at: offset + 2))
+        guard offset + 4 + length <= end else { return nil }
+        let data = UnsafeRawBufferPointer(rebasing: message[(offset + 4)..<(offset + 4 + length)])
+        offset += 4 + length
+        return (code, data)
+    }
+}
+
+extension OutputBuffer {
+    /// RDATA in presentation form, or RFC 3597 form when the bytes do not fit the type.
+
+    public mutating func appendRData(_ rr: RecordRef, _ message: UnsafeRawBufferPointer) {
+        let start = count
+        if !RDataWriter.write(type: rr.type, message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &self) {
+            truncate(to: start)
+            RDataWriter.writeUnknown(message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &self)
+        }
+    }
+
+    /// An IP address in presentation form.
+
+    public mutating func append(address: IPAddress) {
+        append(reserving: 64) { address.writePresentation(to: $0) }
+    }
+}

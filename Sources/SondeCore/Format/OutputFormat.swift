@@ -1,0 +1,200 @@
+public import SondeDNS
+public import SondePacket
+
+/// The event formats Sonde writes.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    /// One line per message for people.
+    case text
+    /// One JSON object per line (JSON Lines).
+    case json
+    /// One YAML document per message.
+    case yaml
+    /// Comma-separated values with a header line (RFC 4180).
+    case csv
+}
+
+/// Formats whole batches, choosing the format once per batch so the per-event loop is specialised.
+public struct BatchFormatter {
+    /// The format.
+    public let format: OutputFormat
+    var context = FormatContext()
+
+    /// A formatter for `format`.
+    public init(format: OutputFormat) { self.format = format }
+
+    /// Writes what comes before the first event (the CSV header line), if anything.
+    public func writeHeader(into out: inout OutputBuffer) {
+        if format == .csv { CSVFormat.writeHeader(into: &out) }
+    }
+
+    /// Appends every event of `batch` to `out`.
+    public mutating func write(_ batch: EventBatch, into out: inout OutputBuffer) {
+        batch.identityEscaped.withUnsafeBytes { identity in
+            switch format {
+            case .json: writeStructured(batch, identity, JSONEmitter(), &out)
+            case .yaml: writeStructured(batch, identity, YAMLEmitter(), &out)
+            case .text:
+                batch.forEach { e, message in
+                    TextFormat.write(e, message: message, identity: identity, context: &context, into: &out)
+                }
+            case .csv:
+                batch.forEach { e, message in
+                    CSVFormat.write(e, message: message, identity: identity, context: &context, into: &out)
+                }
+            }
+        }
+    }
+
+
+    mutating func writeStructured<E: StructuredEmitter>(
+        _ batch: EventBatch, _ identity: UnsafeRawBufferPointer, _ emitter: E, _ out: inout OutputBuffer
+    ) {
+        var emitter = emitter
+        batch.forEach { e, message in
+            EventSerializer.write(
+                e, message: message, identity: identity, context: &context, emitter: &emitter, into: &out)
+        }
+    }
+}
+
+/// `2026-11-21T23:34:47.123456789Z sonde query NOERROR 192.0.2.1:53124 -> 192.0.2.53:53 UDP 45b example.com. A -`
+public enum TextFormat {
+    /// Writes one line.
+
+    public static func write(
+        _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        context: inout FormatContext, into out: inout OutputBuffer
+    ) {
+        let l = e.layout
+        context.time.write(e.timestamp, into: &out)
+        out.append(UInt8(ascii: " "))
+        if identity.isEmpty { out.append(UInt8(ascii: "-")) } else { out.append(identity) }
+        out.append(l.isResponse ? " response " : " query ")
+        DNSRcode.write(l.rcode, into: &out)
+        out.append(UInt8(ascii: " "))
+        appendEndpoint(e.source, e.sourcePort, &out)
+        out.append(" -> ")
+        appendEndpoint(e.destination, e.destinationPort, &out)
+        out.append(UInt8(ascii: " "))
+        out.append(e.transport.name)
+        out.append(UInt8(ascii: " "))
+        out.appendDecimal(UInt64(message.count))
+        out.append("b ")
+        if l.hasQuestion {
+            DomainName.write(message, at: Int(l.questionOffset), into: &out)
+            out.append(UInt8(ascii: " "))
+            DNSType.write(l.qtype, into: &out)
+        } else {
+            out.append("- -")
+        }
+        out.append(UInt8(ascii: " "))
+        if e.latency >= 0 {
+            out.appendDecimal(UInt64(e.latency / 1_000_000_000))
+            out.append(UInt8(ascii: "."))
+            out.appendDecimal(UInt64(e.latency % 1_000_000_000), width: 9)
+        } else {
+            out.append(UInt8(ascii: "-"))
+        }
+        if l.isMalformed { out.append(" malformed") }
+        out.append(UInt8(ascii: "\n"))
+    }
+
+
+    static func appendEndpoint(_ address: IPAddress, _ port: UInt16, _ out: inout OutputBuffer) {
+        if (address.family == .v6) {
+            out.append(UInt8(ascii: "["))
+            out.append(address: address)
+            out.append("]:")
+        } else {
+            out.append(address: address)
+            out.append(UInt8(ascii: ":"))
+        }
+        out.appendDecimal(UInt64(port))
+    }
+}
+
+/// Flat CSV, one row per message, with a fixed header line.
+public enum CSVFormat {
+    /// The columns, in order.
+    public static let header: StaticString =
+        "time,identity,input,family,protocol,src_ip,src_port,dst_ip,dst_port,id,response,opcode,rcode,aa,tc,rd,ra,ad,cd,qname,qtype,qclass,size,qd_count,an_count,ns_count,ar_count,latency,malformed,error\n"
+
+    /// Writes the header line.
+    public static func writeHeader(into out: inout OutputBuffer) { out.append(header) }
+
+    /// Writes one row.
+
+    public static func write(
+        _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        context: inout FormatContext, into out: inout OutputBuffer
+    ) {
+        let l = e.layout
+        context.time.write(e.timestamp, into: &out)
+        out.append(UInt8(ascii: ","))
+        quoted(&out) { $0.append(identity) }
+        out.append(UInt8(ascii: ","))
+        out.append(e.input.name)
+        out.append((e.source.family == .v6) ? ",INET6," : ",INET,")
+        out.append(e.transport.name)
+        out.append(UInt8(ascii: ","))
+        out.append(address: e.source)
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(e.sourcePort))
+        out.append(UInt8(ascii: ","))
+        out.append(address: e.destination)
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(e.destinationPort))
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(l.id))
+        out.append(l.isResponse ? ",true," : ",false,")
+        DNSOpcode.write(l.opcode, into: &out)
+        out.append(UInt8(ascii: ","))
+        DNSRcode.write(l.rcode, into: &out)
+        out.append(l.aa ? ",true" : ",false")
+        out.append(l.tc ? ",true" : ",false")
+        out.append(l.rd ? ",true" : ",false")
+        out.append(l.ra ? ",true" : ",false")
+        out.append(l.ad ? ",true" : ",false")
+        out.append(l.cd ? ",true," : ",false,")
+        if l.hasQuestion {
+            quoted(&out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0) }
+            out.append(UInt8(ascii: ","))
+            DNSType.write(l.qtype, into: &out)
+            out.append(UInt8(ascii: ","))
+            DNSClass.write(l.qclass, into: &out)
+        } else {
+            out.append(",,")
+        }
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(message.count))
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(l.qdCount))
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(l.anCount))
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(l.nsCount))
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(UInt64(l.arCount))
+        out.append(UInt8(ascii: ","))
+        if e.latency >= 0 {
+            out.appendDecimal(UInt64(e.latency / 1_000_000_000))
+            out.append(UInt8(ascii: "."))
+            out.appendDecimal(UInt64(e.latency % 1_000_000_000), width: 9)
+        }
+        out.append(l.isMalformed ? ",true," : ",false,")
+        if let reason = l.errorReason {
+            let err = DNSDecodingError(reason, section: l.errorSection, offset: Int(l.errorOffset))
+            quoted(&out) { $0.writeDescription(of: err) }
+        }
+        out.append(UInt8(ascii: "\n"))
+    }
+
+
+    static func quoted(_ out: inout OutputBuffer, _ body: (inout OutputBuffer) -> Void) {
+        out.append(UInt8(ascii: "\""))
+        let start = out.count
+        body(&out)
+        out.doubleQuotes(from: start)
+        out.append(UInt8(ascii: "\""))
+    }
+}

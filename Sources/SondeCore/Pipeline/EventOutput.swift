@@ -1,0 +1,17 @@
+/// Something that takes batches of events: a formatter to standard output, a file, a server.
+///
+/// Calls are synchronous and per batch, never per event.
+public protocol EventOutput: AnyObject {
+    /// The component kind (`stdout`, `file`, ...): config key, metric label and folder name.
+    var kind: String { get }
+    /// Takes one batch; the batch is reused after the call returns.
+    func write(_ batch: EventBatch) throws
+    /// Flushes what is buffered; called once at the end.
+    func finish() throws
+}
+
+/// An error with a message for the user (no stack, no type name).
+public struct SondeError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

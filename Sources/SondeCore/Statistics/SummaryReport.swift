@@ -1,0 +1,133 @@
+public import SondeDNS
+
+/// The end-of-run report, as text for people or JSON for programs.
+public struct SummaryReport {
+    public var summary: TrafficSummary
+    public var decode: DecodeCounters
+    /// Files read.
+    public var files: Int
+    /// Wall-clock seconds.
+    public var elapsed: Double
+
+    public init(summary: TrafficSummary, decode: DecodeCounters, files: Int, elapsed: Double) {
+        self.summary = summary
+        self.decode = decode
+        self.files = files
+        self.elapsed = elapsed
+    }
+
+    static func mnemonic(_ write: (inout OutputBuffer) -> Void) -> String {
+        var out = OutputBuffer(capacity: 32)
+        write(&out)
+        return out.makeString()
+    }
+
+    static func grouped(_ v: UInt64) -> String {
+        let s = String(v)
+        var out = ""
+        for (i, ch) in s.enumerated() {
+            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// A few lines for a terminal.
+    public func text(topNames: Int = 10) -> String {
+        let s = summary
+        let d = decode
+        var lines: [String] = []
+        let rate = elapsed > 0 ? Double(s.messages) / elapsed : 0
+        lines.append(
+            "sonde: \(Self.grouped(d.packets)) packets (\(Self.grouped(d.bytes)) bytes) from \(files) file\(files == 1 ? "" : "s")"
+                + " in \(String(format3(elapsed))) s, \(Self.grouped(UInt64(rate))) messages/s")
+        lines.append(
+            "messages:  \(Self.grouped(s.messages)) (queries \(Self.grouped(s.queries)), responses \(Self.grouped(s.responses)), malformed \(Self.grouped(s.malformed)), TC=1 \(Self.grouped(s.truncatedResponses)))"
+        )
+        var transports: [String] = []
+        for t in TransportProtocol.allCases where s.byTransport[Int(t.rawValue)] > 0 {
+            transports.append("\(t.name) \(Self.grouped(s.byTransport[Int(t.rawValue)]))")
+        }
+        lines.append("transport: \(transports.isEmpty ? "-" : transports.joined(separator: ", "))")
+        lines.append("family:    INET \(Self.grouped(s.ipv4)), INET6 \(Self.grouped(s.ipv6))")
+        lines.append(
+            "packets:   DNS \(Self.grouped(d.dnsPackets)), TCP without payload \(Self.grouped(d.tcpControl)), not DNS \(Self.grouped(d.notDNS)), ICMP-quoted DNS \(Self.grouped(d.icmpQuotedDNS)), undecodable \(Self.grouped(d.malformedPackets + d.unsupportedLinkType))"
+        )
+        lines.append(
+            "pending:   IP fragments \(Self.grouped(d.ipFragments)), TCP segments without a whole message \(Self.grouped(d.tcpIncomplete)), cut by snap length \(Self.grouped(d.captureTruncated))"
+        )
+        let qtypes = TrafficSummary.top(s.queryTypes, 10).map { e in "\(Self.mnemonic { DNSType.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
+        lines.append("qtypes:    \(qtypes.isEmpty ? "-" : qtypes.joined(separator: ", "))")
+        let rcodes = TrafficSummary.top(s.responseCodes, 10).map { e in "\(Self.mnemonic { DNSRcode.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
+        lines.append("rcodes:    \(rcodes.isEmpty ? "-" : rcodes.joined(separator: ", "))")
+        let top = s.names.top(topNames)
+        lines.append("top qnames:\(top.isEmpty ? " -" : "")")
+        for (name, count) in top { lines.append("  \(Self.grouped(count).leftPadded(12))  \(name)") }
+        if s.names.untracked > 0 {
+            lines.append("  (\(Self.grouped(s.names.untracked)) messages with names beyond the \(s.names.maxNames) tracked)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One JSON object (keys as in the README).
+    public func json(topNames: Int = 10) -> String {
+        let s = summary
+        let d = decode
+        func object(_ pairs: [(String, UInt64)]) -> String {
+            "{" + pairs.map { "\"\(jsonEscape($0.0))\":\($0.1)" }.joined(separator: ",") + "}"
+        }
+        var transports: [(String, UInt64)] = []
+        for t in TransportProtocol.allCases where s.byTransport[Int(t.rawValue)] > 0 {
+            transports.append(("\(t.name)".lowercased(), s.byTransport[Int(t.rawValue)]))
+        }
+        let qtypes = TrafficSummary.top(s.queryTypes, 65536).map { e in (Self.mnemonic { DNSType.write(UInt16(e.code), into: &$0) }, e.count) }
+        let rcodes = TrafficSummary.top(s.responseCodes, 4096).map { e in (Self.mnemonic { DNSRcode.write(UInt16(e.code), into: &$0) }, e.count) }
+        let opcodes = TrafficSummary.top(s.opcodes, 16).map { e in (Self.mnemonic { DNSOpcode.write(UInt8(e.code), into: &$0) }, e.count) }
+        let top = s.names.top(topNames).map { "{\"name\":\"\(jsonEscape($0.name))\",\"count\":\($0.count)}" }
+        var fields: [String] = []
+        fields.append("\"files\":\(files)")
+        fields.append("\"elapsed_seconds\":\(format3(elapsed))")
+        fields.append("\"packets\":\(d.packets)")
+        fields.append("\"bytes\":\(d.bytes)")
+        fields.append("\"dns_packets\":\(d.dnsPackets)")
+        fields.append("\"not_dns\":\(d.notDNS)")
+        fields.append("\"tcp_control\":\(d.tcpControl)")
+        fields.append("\"icmp_quoted\":\(d.icmpQuotedDNS)")
+        fields.append("\"malformed_packets\":\(d.malformedPackets)")
+        fields.append("\"unsupported_link_type\":\(d.unsupportedLinkType)")
+        fields.append("\"ip_fragments\":\(d.ipFragments)")
+        fields.append("\"tcp_incomplete\":\(d.tcpIncomplete)")
+        fields.append("\"capture_truncated\":\(d.captureTruncated)")
+        fields.append("\"dns_messages\":\(s.messages)")
+        fields.append("\"queries\":\(s.queries)")
+        fields.append("\"responses\":\(s.responses)")
+        fields.append("\"malformed\":\(s.malformed)")
+        fields.append("\"truncated_responses\":\(s.truncatedResponses)")
+        fields.append("\"transport\":\(object(transports))")
+        fields.append("\"ip\":\(object([("ipv4", s.ipv4), ("ipv6", s.ipv6)]))")
+        fields.append("\"opcode\":\(object(opcodes))")
+        fields.append("\"rcode\":\(object(rcodes))")
+        fields.append("\"qtype_queries\":\(object(qtypes))")
+        fields.append("\"top_qnames\":[\(top.joined(separator: ","))]")
+        fields.append("\"untracked_names\":\(s.names.untracked)")
+        return "{" + fields.joined(separator: ",") + "}\n"
+    }
+}
+
+func format3(_ v: Double) -> String {
+    let ms = Int((v * 1000).rounded())
+    let frac = String(ms % 1000)
+    return "\(ms / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
+}
+
+func jsonEscape(_ s: String) -> String {
+    var out = OutputBuffer(capacity: s.utf8.count + 16)
+    out.appendJSONEscaped(s)
+    return out.makeString()
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,172 @@
+/// Domain names on the wire (RFC 1035 §3.1, §4.1.4) read straight from the message bytes.
+///
+/// ```
+///   a label:    +--+--+--+--+--+--+--+--+ ...
+///               | 0  0| length (1-63)  | length octets
+///               +--+--+--+--+--+--+--+--+ ...
+///   a pointer:  +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+///               | 1  1|                OFFSET                   |
+///               +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+/// ```
+///
+/// Names are never materialised: ``validate(_:at:)`` walks one and checks it, and ``write(_:at:into:)`` puts its
+/// presentation form into an ``OutputBuffer``. A pointer must point before the start of the run of labels it
+/// ends, which both rejects loops and bounds the walk; the hop count is bounded as well.
+public enum DomainName {
+    /// The largest wire length of a name, root label included (RFC 1035 §3.1).
+    public static let maxWireLength = 255
+    /// At most one pointer per two bytes of a 255-byte name would be needed to spell any legal name; 127 hops is
+    /// therefore more than any real name uses and stops a crafted chain early.
+    public static let maxPointerHops = 127
+
+    /// Walks the name at `start`, checking every label and pointer.
+    ///
+    /// - Returns: the offset just after the name where it is written (after its first pointer, if any).
+    @inlinable
+    public static func validate(_ message: UnsafeRawBufferPointer, at start: Int) throws(DNSDecodingError.Reason) -> Int {
+        let count = message.count
+        var pos = start
+        var runStart = start
+        var end = -1
+        var length = 1  // the root label
+        var hops = 0
+        while true {
+            guard pos < count else { throw .truncatedName }
+            let len = Int(message[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                if len == 0 { return end < 0 ? pos &+ 1 : end }
+                length &+= len &+ 1
+                guard length <= maxWireLength else { throw .nameTooLong }
+                guard pos &+ 1 &+ len <= count else { throw .truncatedName }
+                pos &+= 1 &+ len
+            case 0xC0:
+                guard pos &+ 1 < count else { throw .truncatedName }
+                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
+                if end < 0 { end = pos &+ 2 }
+                guard target < count else { throw .pointerOutOfRange }
+                if target >= runStart {
+                    throw target >= pos ? (target == pos ? .pointerLoop : .forwardPointer) : .pointerLoop
+                }
+                hops &+= 1
+                guard hops <= maxPointerHops else { throw .pointerLoop }
+                pos = target
+                runStart = target
+            default:
+                throw .badLabelType
+            }
+        }
+    }
+
+    /// Writes the presentation form of the name at `start` (RFC 1035 §5.1 escapes, trailing dot, case kept).
+    ///
+    /// The name should have passed ``validate(_:at:)``; if it did not, this stops at the first fault and the
+    /// output ends there, so it is safe on any bytes.
+    /// - Returns: the offset just after the name where it is written.
+    @inlinable
+    @discardableResult
+    public static func write(_ message: UnsafeRawBufferPointer, at start: Int, into out: inout OutputBuffer) -> Int {
+        let count = message.count
+        var pos = start
+        var runStart = start
+        var end = -1
+        var hops = 0
+        var wroteLabel = false
+        // 255 wire octets can expand at most four times (\DDD) plus dots.
+        out.reserve(maxWireLength &* 4 &+ 2)
+        let classes = presentationClasses.utf8Start
+        var budget = maxWireLength
+        while pos < count {
+            let len = Int(message[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                if len == 0 {
+                    if !wroteLabel { out.uncheckedAppend(UInt8(ascii: ".")) }
+                    return end < 0 ? pos &+ 1 : end
+                }
+                budget &-= len &+ 1
+                guard budget > 0, pos &+ 1 &+ len <= count else { return end < 0 ? count : end }
+                var i = pos &+ 1
+                let labelEnd = i &+ len
+                while i < labelEnd {
+                    let b = message[i]
+                    switch classes[Int(b)] {
+                    case UInt8(ascii: "p"):
+                        out.uncheckedAppend(b)
+                    case UInt8(ascii: "e"):
+                        out.uncheckedAppend(UInt8(ascii: "\\"))
+                        out.uncheckedAppend(b)
+                    default:
+                        out.uncheckedAppend(UInt8(ascii: "\\"))
+                        out.uncheckedAppend(0x30 &+ b / 100)
+                        out.uncheckedAppend(0x30 &+ (b / 10) % 10)
+                        out.uncheckedAppend(0x30 &+ b % 10)
+                    }
+                    i &+= 1
+                }
+                out.uncheckedAppend(UInt8(ascii: "."))
+                wroteLabel = true
+                pos = labelEnd
+            case 0xC0:
+                guard pos &+ 1 < count else { return count }
+                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
+                if end < 0 { end = pos &+ 2 }
+                hops &+= 1
+                guard target < runStart, hops <= maxPointerHops else { return end }
+                pos = target
+                runStart = target
+            default:
+                return end < 0 ? pos : end
+            }
+        }
+        return end < 0 ? count : end
+    }
+
+    /// Copies the name at `start` in uncompressed wire form, ASCII letters folded to lower case, into `buffer`
+    /// (which must hold ``maxWireLength`` bytes). Used for case-insensitive keys (top names, matching).
+    /// - Returns: the number of bytes written, or 0 when the name is not well formed.
+    @inlinable
+    public static func copyFoldedWire(
+        _ message: UnsafeRawBufferPointer, at start: Int, into buffer: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        let count = message.count
+        var pos = start
+        var runStart = start
+        var n = 0
+        var hops = 0
+        while pos < count {
+            let len = Int(message[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                guard n &+ len &+ 1 <= maxWireLength, pos &+ 1 &+ len <= count else { return 0 }
+                buffer[n] = UInt8(len)
+                n &+= 1
+                if len == 0 { return n }
+                var i = pos &+ 1
+                let labelEnd = i &+ len
+                while i < labelEnd {
+                    let b = message[i]
+                    buffer[n] = (b &- 0x41) < 26 ? b | 0x20 : b
+                    n &+= 1
+                    i &+= 1
+                }
+                pos = labelEnd
+            case 0xC0:
+                guard pos &+ 1 < count else { return 0 }
+                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
+                hops &+= 1
+                guard target < runStart, hops <= maxPointerHops else { return 0 }
+                pos = target
+                runStart = target
+            default:
+                return 0
+            }
+        }
+        return 0
+    }
+}
+
+/// How each byte of a label is printed: `p` as itself, `e` behind a backslash, `d` as `\DDD`.
+/// Space and the master-file specials `. ; ( ) " \ @ $ '` are escaped so that the text reads back as the same name.
+@usableFromInline
+let presentationClasses: StaticString = "ddddddddddddddddddddddddddddddddepepeppeeeppppeppppppppppppeppppepppppppppppppppppppppppppppeppppppppppppppppppppppppppppppppppddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"

@@ -1,0 +1,61 @@
+extension OutputBuffer {
+    /// Escapes `"` and `\` written since `start` by a backslash, in place, as JSON strings and YAML
+    /// double-quoted scalars both require.
+    ///
+    /// Presentation text (names, RDATA) is printable ASCII by construction, so these two bytes are the only ones
+    /// that need care; they are rare, so the scan usually finds none and moves nothing.
+    @inlinable
+    public mutating func escapeQuotesAndBackslashes(from start: Int) {
+        expandInPlace(from: start, prefix: UInt8(ascii: "\\")) { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    }
+
+    /// Doubles every `"` written since `start`, as CSV fields require (RFC 4180).
+    @inlinable
+    public mutating func doubleQuotes(from start: Int) {
+        expandInPlace(from: start, prefix: UInt8(ascii: "\"")) { $0 == UInt8(ascii: "\"") }
+    }
+
+    /// Puts `prefix` before every byte since `start` that `matches`, shifting the rest right.
+    @inlinable
+    mutating func expandInPlace(from start: Int, prefix: UInt8, matches: (UInt8) -> Bool) {
+        var hits = 0
+        var i = start
+        while i < count {
+            if matches(base[i]) { hits &+= 1 }
+            i &+= 1
+        }
+        guard hits > 0 else { return }
+        reserve(hits)
+        var src = count &- 1
+        var dst = count &+ hits &- 1
+        while src >= start {
+            let b = base[src]
+            base[dst] = b
+            dst &-= 1
+            if matches(b) {
+                base[dst] = prefix
+                dst &-= 1
+            }
+            src &-= 1
+        }
+        count &+= hits
+    }
+
+    /// Appends any string as the inside of a JSON string (RFC 8259 §7): quotes, backslashes and control
+    /// characters escaped, other UTF-8 kept. Used for configured texts such as the identity, not per message.
+    public mutating func appendJSONEscaped(_ string: String) {
+        for b in string.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0a: append("\\n")
+            case 0x0d: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20, 0x7f:
+                append("\\u00")
+                appendHexByte(b)
+            default: append(b)
+            }
+        }
+    }
+}

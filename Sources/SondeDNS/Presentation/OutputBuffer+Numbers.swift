@@ -1,0 +1,102 @@
+/// Two ASCII digits for every value 0...99, so decimal printing does one division per two digits.
+@usableFromInline
+let decimalPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+@usableFromInline
+let lowerHexDigits: StaticString = "0123456789abcdef"
+
+@usableFromInline
+let upperHexDigits: StaticString = "0123456789ABCDEF"
+
+extension OutputBuffer {
+    /// Appends `value` in decimal.
+    @inlinable
+    public mutating func appendDecimal(_ value: UInt64) {
+        reserve(20)
+        if value < 10 {
+            uncheckedAppend(UInt8(truncatingIfNeeded: value) &+ 0x30)
+            return
+        }
+        // Write backwards into a small stack area, then copy.
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &tmp) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let pairs = decimalPairs.utf8Start
+            var v = value
+            var i = 24
+            while v >= 100 {
+                let r = Int(v % 100)
+                v /= 100
+                i &-= 2
+                p[i] = pairs[r &* 2]
+                p[i &+ 1] = pairs[r &* 2 &+ 1]
+            }
+            if v >= 10 {
+                let r = Int(v)
+                i &-= 2
+                p[i] = pairs[r &* 2]
+                p[i &+ 1] = pairs[r &* 2 &+ 1]
+            } else {
+                i &-= 1
+                p[i] = UInt8(truncatingIfNeeded: v) &+ 0x30
+            }
+            uncheckedAppend(p + i, count: 24 &- i)
+        }
+    }
+
+    /// Appends `value` in decimal.
+    @inlinable @inline(__always)
+    public mutating func appendDecimal(_ value: Int) {
+        if value < 0 {
+            append(UInt8(ascii: "-"))
+            appendDecimal(UInt64(value.magnitude))
+        } else {
+            appendDecimal(UInt64(value))
+        }
+    }
+
+    /// Appends `value` in decimal padded with zeros to `width` digits (dates, fractions).
+    @inlinable
+    public mutating func appendDecimal(_ value: UInt64, width: Int) {
+        reserve(max(width, 20))
+        var digits = 1
+        var v = value / 10
+        while v > 0 { digits &+= 1; v /= 10 }
+        var pad = width &- digits
+        while pad > 0 { uncheckedAppend(0x30); pad &-= 1 }
+        appendDecimal(value)
+    }
+
+    /// Appends one byte as two hex digits.
+    @inlinable @inline(__always)
+    public mutating func appendHexByte(_ byte: UInt8, uppercase: Bool = false) {
+        reserve(2)
+        let digits = uppercase ? upperHexDigits.utf8Start : lowerHexDigits.utf8Start
+        uncheckedAppend(digits[Int(byte >> 4)])
+        uncheckedAppend(digits[Int(byte & 0x0f)])
+    }
+
+    /// Appends bytes as hex digits, no separators.
+    @inlinable
+    public mutating func appendHex(_ bytes: UnsafeRawBufferPointer, uppercase: Bool = false) {
+        reserve(bytes.count &* 2)
+        let digits = uppercase ? upperHexDigits.utf8Start : lowerHexDigits.utf8Start
+        for b in bytes {
+            uncheckedAppend(digits[Int(b >> 4)])
+            uncheckedAppend(digits[Int(b & 0x0f)])
+        }
+    }
+
+    /// Appends `value` as hex without leading zeros (`0` for zero).
+    @inlinable
+    public mutating func appendHex(_ value: UInt64, uppercase: Bool = false) {
+        reserve(16)
+        let digits = uppercase ? upperHexDigits.utf8Start : lowerHexDigits.utf8Start
+        var shift = 60
+        while shift > 0 && (value >> UInt64(shift)) & 0xf == 0 { shift -= 4 }
+        while shift >= 0 {
+            uncheckedAppend(digits[Int((value >> UInt64(shift)) & 0xf)])
+            shift -= 4
+        }
+    }
+}

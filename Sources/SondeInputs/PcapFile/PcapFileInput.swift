@@ -1,0 +1,101 @@
+public import SondeCore
+public import SondePacket
+
+/// Reads pcap and pcapng files (or standard input) and turns their packets into DNS events.
+///
+/// The format is taken from the magic number, not the file name. A file that cannot be read or that is damaged
+/// past recovery is reported and counted, and the next file is read: one bad file does not end the run.
+public final class PcapFileInput {
+    /// What to read and how.
+    public struct Configuration: Sendable {
+        /// Files to read in order; `-` is standard input.
+        public var paths: [String]
+        /// DNS ports.
+        public var ports: PortSet
+        /// The events' identity.
+        public var identity: String
+        /// Events per batch.
+        public var batchSize: Int
+
+        public init(paths: [String], ports: PortSet = [53], identity: String = "", batchSize: Int = 512) {
+            self.paths = paths
+            self.ports = ports
+            self.identity = identity
+            self.batchSize = batchSize
+        }
+    }
+
+    /// The component kind.
+    public static let kind = "pcap"
+
+    public let configuration: Configuration
+    /// Packet outcomes so far.
+    public private(set) var counters = DecodeCounters()
+    /// One line per file that failed, in order.
+    public private(set) var failures: [String] = []
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    /// Reads every file, handing full batches to `sink`; `progress` is told about bytes read.
+    public func run(progress: ProgressReporter? = nil, sink: (EventBatch) throws -> Void) throws {
+        let batch = EventBatch(identity: configuration.identity, capacity: configuration.batchSize)
+        let processor = PacketProcessor(ports: configuration.ports, input: .pcap)
+        var sources: [ByteSource] = []
+        for path in configuration.paths {
+            do { sources.append(try ByteSource(path: path)) } catch { failures.append("\(error)") }
+        }
+        progress?.start(totalBytes: sources.reduce(0) { $0 + ($1.size ?? 0) }, knownTotal: sources.allSatisfy { $0.size != nil })
+        var doneBytes = 0
+        for source in sources {
+            do {
+                try read(source, processor, batch, progress, doneBytes, sink)
+            } catch let error as CaptureFileError {
+                failures.append("\(source.path): \(error) (at byte \(source.consumedTotal))")
+            } catch let error as SondeError {
+                failures.append("\(error)")
+            }
+            doneBytes += source.consumedTotal
+        }
+        if !batch.isEmpty { try sink(batch) }
+        progress?.finish()
+    }
+
+    private func read(
+        _ source: ByteSource, _ processor: PacketProcessor, _ batch: EventBatch, _ progress: ProgressReporter?,
+        _ before: Int, _ sink: (EventBatch) throws -> Void
+    ) throws {
+        var decoder = CaptureFileDecoder()
+        var counters = self.counters
+        defer { self.counters = counters }
+        let batchSize = configuration.batchSize
+        var minimum = 0
+        _ = try source.fill()
+        while true {
+            let step = try decoder.next(source.available)
+            switch step {
+            case .record(let r):
+                let bytes = source.available
+                let packet = UnsafeRawBufferPointer(rebasing: bytes[r.dataOffset..<(r.dataOffset + r.capturedLength)])
+                processor.process(
+                    packet: packet, originalLength: r.originalLength, linkType: r.linkType,
+                    timestamp: r.timestampNanoseconds, into: batch, counters: &counters)
+                source.consume(r.consumed)
+                if batch.count >= batchSize {
+                    try sink(batch)
+                    batch.removeAll()
+                    progress?.update(bytes: before + source.consumedTotal, messages: counters.dnsPackets)
+                }
+                minimum = 0
+            case .skip(let consumed):
+                source.consume(consumed)
+            case .needMoreData(let atLeast):
+                if source.atEOF {
+                    try decoder.finish(unconsumedBytes: source.available.count)
+                    return
+                }
+                minimum = max(atLeast, source.available.count + 1)
+                _ = try source.fill(minimum: minimum)
+            }
+        }
+    }
+}

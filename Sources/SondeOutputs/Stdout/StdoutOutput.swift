@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import SondeCore
+import SondeDNS
+
+/// Writes events to standard output (or any open file descriptor) in one of the ``OutputFormat``s.
+///
+/// Events are formatted into one buffer and written with a single `write(2)` per ~256 KiB, never per event.
+/// When the reader goes away (a closed pipe, as with `| head`), the output stops quietly and says so with
+/// ``isClosed`` instead of failing the run.
+public final class StdoutOutput: EventOutput {
+    /// Options of the output.
+    public struct Configuration: Sendable {
+        /// The format.
+        public var format: OutputFormat
+        /// The descriptor to write to.
+        public var fileDescriptor: Int32
+
+        public init(format: OutputFormat = .text, fileDescriptor: Int32 = 1) {
+            self.format = format
+            self.fileDescriptor = fileDescriptor
+        }
+    }
+
+    /// The component kind.
+    public static let kind = "stdout"
+    public var kind: String { Self.kind }
+
+    private var formatter: BatchFormatter
+    private var buffer = OutputBuffer(capacity: 1 << 19)
+    private let fd: Int32
+    private var headerWritten = false
+    /// Whether the reader has gone away.
+    public private(set) var isClosed = false
+    /// Bytes written.
+    public private(set) var bytesWritten: UInt64 = 0
+
+    static let flushThreshold = 1 << 18
+
+    public init(configuration: Configuration) {
+        formatter = BatchFormatter(format: configuration.format)
+        fd = configuration.fileDescriptor
+    }
+
+    public func write(_ batch: EventBatch) throws {
+        guard !isClosed else { return }
+        if !headerWritten {
+            formatter.writeHeader(into: &buffer)
+            headerWritten = true
+        }
+        formatter.write(batch, into: &buffer)
+        if buffer.count >= Self.flushThreshold { try flush() }
+    }
+
+    public func finish() throws {
+        if !headerWritten && !isClosed {
+            formatter.writeHeader(into: &buffer)
+            headerWritten = true
+        }
+        try flush()
+    }
+
+    private func flush() throws {
+        defer { buffer.removeAll() }
+        guard !isClosed else { return }
+        try buffer.withBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE {
+                        isClosed = true
+                        return
+                    }
+                    throw SondeError("cannot write to standard output: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+                bytesWritten += UInt64(n)
+            }
+        }
+    }
+}

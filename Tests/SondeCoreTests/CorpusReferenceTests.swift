@@ -1,0 +1,103 @@
+import Foundation
+import SondeCore
+import SondeDNS
+import SondePacket
+import XCTest
+
+/// Sonde's decode of the real captures in the shared corpus must agree with tshark's reference decode.
+final class CorpusReferenceTests: XCTestCase {
+    struct Outcome {
+        var compared = 0
+        var namesSkipped = 0
+        var tcpFramesDiffering: [Int] = []
+        var mismatches: [String] = []
+    }
+
+    /// Compares frame by frame; TCP frames whose message count differs are collected (they need reassembly).
+    func compare(_ file: String) throws -> (Outcome, [FrameEvent], [ReferenceMessage], DecodeCounters) {
+        let url = try Corpus.pcap(file)
+        let (events, counters) = try decodeFrames(url)
+        let reference = try loadReference(url).filter { !$0.isICMP }
+        var outcome = Outcome()
+        let ours = Dictionary(grouping: events, by: \.frame)
+        let theirs = Dictionary(grouping: reference, by: \.frame)
+        for frame in Set(ours.keys).union(theirs.keys).sorted() {
+            let a = ours[frame] ?? []
+            let b = theirs[frame] ?? []
+            if a.count != b.count {
+                if (b.first?.isTCP ?? false) || a.first?.event.transport == .tcp {
+                    outcome.tcpFramesDiffering.append(frame)
+                } else {
+                    outcome.mismatches.append("frame \(frame): \(a.count) messages, tshark \(b.count)")
+                }
+                continue
+            }
+            for (x, r) in zip(a, b) {
+                outcome.compared += 1
+                let l = x.event.layout
+                var diffs: [String] = []
+                if Int(l.id) != r.id { diffs.append("id \(l.id) vs \(r.id)") }
+                if l.isResponse != r.response { diffs.append("response") }
+                if let rc = r.rcode, r.response, !r.malformed, Int(l.rcode) != rc { diffs.append("rcode \(l.rcode) vs \(rc)") }
+                if let qt = r.qtype, !r.malformed, l.hasQuestion, Int(l.qtype) != qt { diffs.append("qtype \(l.qtype) vs \(qt)") }
+                if let an = r.answers, Int(l.anCount) != an { diffs.append("an_count \(l.anCount) vs \(an)") }
+                if let q = r.qname, !r.malformed, !q.hasPrefix("<") {
+                    if let mine = x.event.qnameText(x.message).flatMap(tsharkStyleName) {
+                        if mine != q { diffs.append("qname \(mine) vs \(q)") }
+                    } else {
+                        outcome.namesSkipped += 1
+                    }
+                }
+                if let ip = r.srcIP, x.event.source.description != ip { diffs.append("src \(x.event.source) vs \(ip)") }
+                if let ip = r.dstIP, x.event.destination.description != ip { diffs.append("dst \(x.event.destination) vs \(ip)") }
+                if let p = r.srcPort, Int(x.event.sourcePort) != p { diffs.append("sport") }
+                if let p = r.dstPort, Int(x.event.destinationPort) != p { diffs.append("dport") }
+                if r.malformed && !l.isMalformed && r.messagesInFrame == 1 && x.event.transport == .udp {
+                    diffs.append("tshark says malformed, Sonde does not")
+                }
+                if !diffs.isEmpty { outcome.mismatches.append("frame \(frame): " + diffs.joined(separator: ", ")) }
+            }
+        }
+        return (outcome, events, reference, counters)
+    }
+
+    func testLoopbackCaptureAgreesWithTshark() throws {
+        let (o, events, reference, counters) = try compare("lo-mixed.pcap")
+        XCTAssertEqual(o.mismatches, [], "disagreements with tshark")
+        XCTAssertGreaterThan(o.compared, 1300)
+        // UDP needs no reassembly: every UDP message must be there.
+        XCTAssertEqual(events.filter { $0.event.transport == .udp }.count, reference.filter { !$0.isTCP }.count)
+        XCTAssertEqual(counters.icmpQuotedDNS, 22)
+        print("lo-mixed: \(o.compared) messages agree with tshark; \(o.namesSkipped) non-ASCII names not compared; \(o.tcpFramesDiffering.count) TCP frames need reassembly")
+    }
+
+    func testSyntheticCaptureAgreesWithTshark() throws {
+        let (o, events, reference, _) = try compare("gen-sample.pcap")
+        XCTAssertEqual(o.mismatches, [])
+        XCTAssertEqual(events.count, reference.count)
+        XCTAssertEqual(events.count, 1000)
+    }
+
+    func testVLANCapture() throws {
+        let (o, events, _, _) = try compare("edge-vlan.pcap")
+        XCTAssertEqual(o.mismatches, [])
+        XCTAssertEqual(events.filter { !$0.event.layout.isResponse }.count, 16)
+        XCTAssertEqual(events.filter { $0.event.layout.isResponse && $0.event.layout.rcode == 0 }.count, 16)
+    }
+
+    func testMalformedCaptureIsCountedNotFatal() throws {
+        let (o, events, _, _) = try compare("edge-malformed.pcap")
+        XCTAssertEqual(o.mismatches, [])
+        XCTAssertEqual(events.count, 8)
+        // tshark flags 7 of the 8; the eighth has trailing bytes, which Sonde tolerates and reports.
+        XCTAssertEqual(events.filter { $0.event.isMalformed }.count, 7)
+        XCTAssertEqual(events.filter { $0.event.layout.trailingBytes == 7 }.count, 1)
+    }
+
+    func testCompressionLoopsAreCaught() throws {
+        let url = try Corpus.pcap("edge-compression-loop.pcap")
+        let (events, _) = try decodeFrames(url)
+        XCTAssertEqual(events.count, 4)
+        XCTAssertGreaterThanOrEqual(events.filter { $0.event.isMalformed }.count, 3)
+    }
+}
