@@ -33,6 +33,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SondeDNSTests", dependencies: ["SondeDNS"]),
+        .testTarget(name: "SondeDNSPresentationTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
         .testTarget(name: "SondeCoreTests", dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs"]),
         .testTarget(name: "SondeAppTests", dependencies: ["SondeApp", "sonde"]),

@@ -9,6 +9,7 @@ final class CorpusReferenceTests: XCTestCase {
     struct Outcome {
         var compared = 0
         var namesSkipped = 0
+        var runts = 0
         var tcpFramesDiffering: [Int] = []
         var mismatches: [String] = []
     }
@@ -24,6 +25,11 @@ final class CorpusReferenceTests: XCTestCase {
         for frame in Set(ours.keys).union(theirs.keys).sorted() {
             let a = ours[frame] ?? []
             let b = theirs[frame] ?? []
+            if b.isEmpty && !a.isEmpty && a.allSatisfy({ $0.event.layout.errorReason == .shortHeader }) {
+                // A datagram shorter than a DNS header: tshark does not call it DNS; Sonde reports it as malformed.
+                outcome.runts += 1
+                continue
+            }
             if a.count != b.count {
                 if (b.first?.isTCP ?? false) || a.first?.event.transport == .tcp {
                     outcome.tcpFramesDiffering.append(frame)
@@ -66,7 +72,8 @@ final class CorpusReferenceTests: XCTestCase {
         XCTAssertEqual(o.mismatches, [], "disagreements with tshark")
         XCTAssertGreaterThan(o.compared, 1300)
         // UDP needs no reassembly: every UDP message must be there.
-        XCTAssertEqual(events.filter { $0.event.transport == .udp }.count, reference.filter { !$0.isTCP }.count)
+        XCTAssertEqual(o.runts, 1, "the corpus's 1-byte datagram")
+        XCTAssertEqual(events.filter { $0.event.transport == .udp }.count - o.runts, reference.filter { !$0.isTCP }.count)
         XCTAssertEqual(counters.icmpQuotedDNS, 22)
         print("lo-mixed: \(o.compared) messages agree with tshark; \(o.namesSkipped) non-ASCII names not compared; \(o.tcpFramesDiffering.count) TCP frames need reassembly")
     }
