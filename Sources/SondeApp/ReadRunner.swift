@@ -35,11 +35,14 @@ public enum ReadRunner {
             let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
             for o in configured { outputs.append(try OutputFactory.make(o)) }
         }
-        var summary = TrafficSummary()
+        let summary = TrafficSummary()
+        let counting = configuration.summary.mode != .off
+        var messages: UInt64 = 0
         let start = ProgressReporter.nowSeconds()
         let progress = ProgressReporter.make(enabled: configuration.progress)
         try input.run(progress: progress) { batch in
-            summary.add(batch)
+            messages += UInt64(batch.count)
+            if counting { summary.add(batch) }
             for o in outputs { try o.write(batch) }
         }
         for o in outputs { try o.finish() }
@@ -55,7 +58,7 @@ public enum ReadRunner {
             writeOut(text)
         }
         return Result(
-            exitCode: input.failures.isEmpty ? 0 : 1, counters: input.counters, messages: summary.messages,
+            exitCode: input.failures.isEmpty ? 0 : 1, counters: input.counters, messages: messages,
             failures: input.failures)
     }
 

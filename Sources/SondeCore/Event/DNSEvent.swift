@@ -74,7 +74,6 @@ public struct DNSEvent: Sendable {
     public var layout: MessageLayout
 
     /// Creates an event.
-
     public init(
         timestamp: Int64, input: InputKind, transport: TransportProtocol, markers: EventMarkers = [],
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,

@@ -36,7 +36,6 @@ public final class EventBatch {
     public var isEmpty: Bool { events.isEmpty }
 
     /// Adds an event with a copy of its DNS message.
-
     public func append(_ event: DNSEvent, message: UnsafeRawBufferPointer) {
         var e = event
         e.messageOffset = Int32(storage.count)
@@ -46,7 +45,6 @@ public final class EventBatch {
     }
 
     /// Sets the latency of event `index`.
-
     public func setLatency(_ nanoseconds: Int64, at index: Int) { events[index].latency = nanoseconds }
 
     /// Forgets the events and keeps the storage.
@@ -56,7 +54,6 @@ public final class EventBatch {
     }
 
     /// Calls `body` with every event and its message bytes, with one storage access for the whole batch.
-
     public func forEach(_ body: (DNSEvent, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try storage.withUnsafeBytes { all in
             try events.withUnsafeBufferPointer { evs in

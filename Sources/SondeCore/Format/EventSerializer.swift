@@ -13,7 +13,6 @@ public struct FormatContext {
 /// Field names are part of Sonde's interface: later work adds fields, never renames these.
 public enum EventSerializer {
     /// Serialises one event.
-
     public static func write<E: StructuredEmitter>(
         _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
         context: inout FormatContext, emitter: inout E, into out: inout OutputBuffer
@@ -38,11 +37,11 @@ public enum EventSerializer {
         emitter.key("protocol", into: &out)
         emitter.string(e.transport.name, into: &out)
         emitter.key("src_ip", into: &out)
-        emitter.presentation(into: &out) { $0.append(address: e.source) }
+        emitter.plain(into: &out) { $0.append(address: e.source) }
         emitter.key("src_port", into: &out)
         emitter.number(UInt64(e.sourcePort), into: &out)
         emitter.key("dst_ip", into: &out)
-        emitter.presentation(into: &out) { $0.append(address: e.destination) }
+        emitter.plain(into: &out) { $0.append(address: e.destination) }
         emitter.key("dst_port", into: &out)
         emitter.number(UInt64(e.destinationPort), into: &out)
         emitter.key("id", into: &out)
@@ -50,9 +49,9 @@ public enum EventSerializer {
         emitter.key("response", into: &out)
         emitter.bool(l.isResponse, into: &out)
         emitter.key("opcode", into: &out)
-        emitter.presentation(into: &out) { DNSOpcode.write(l.opcode, into: &$0) }
+        emitter.plain(into: &out) { DNSOpcode.write(l.opcode, into: &$0) }
         emitter.key("rcode", into: &out)
-        emitter.presentation(into: &out) { DNSRcode.write(l.rcode, into: &$0) }
+        emitter.plain(into: &out) { DNSRcode.write(l.rcode, into: &$0) }
         emitter.key("flags", into: &out)
         emitter.beginObject(into: &out)
         emitter.key("aa", into: &out); emitter.bool(l.aa, into: &out)
@@ -66,9 +65,9 @@ public enum EventSerializer {
             emitter.key("qname", into: &out)
             emitter.presentation(into: &out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0) }
             emitter.key("qtype", into: &out)
-            emitter.presentation(into: &out) { DNSType.write(l.qtype, into: &$0) }
+            emitter.plain(into: &out) { DNSType.write(l.qtype, into: &$0) }
             emitter.key("qclass", into: &out)
-            emitter.presentation(into: &out) { DNSClass.write(l.qclass, into: &$0) }
+            emitter.plain(into: &out) { DNSClass.write(l.qclass, into: &$0) }
         } else {
             emitter.key("qname", into: &out); emitter.null(into: &out)
             emitter.key("qtype", into: &out); emitter.null(into: &out)
@@ -112,7 +111,6 @@ public enum EventSerializer {
     }
 
     /// Writes `count` records starting at `offset` (skipping OPT, which has its own `edns` object).
-
     static func writeRecords<E: StructuredEmitter>(
         _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, emitter: inout E, into out: inout OutputBuffer
     ) {
@@ -130,9 +128,9 @@ public enum EventSerializer {
             emitter.key("name", into: &out)
             emitter.presentation(into: &out) { DomainName.write(message, at: rr.nameOffset, into: &$0) }
             emitter.key("type", into: &out)
-            emitter.presentation(into: &out) { DNSType.write(rr.type, into: &$0) }
+            emitter.plain(into: &out) { DNSType.write(rr.type, into: &$0) }
             emitter.key("class", into: &out)
-            emitter.presentation(into: &out) { DNSClass.write(rr.rrclass, into: &$0) }
+            emitter.plain(into: &out) { DNSClass.write(rr.rrclass, into: &$0) }
             emitter.key("ttl", into: &out)
             emitter.number(UInt64(rr.ttl), into: &out)
             emitter.key("rdata", into: &out)
@@ -161,7 +159,7 @@ public enum EventSerializer {
                 emitter.beginObject(into: &out)
                 emitter.key("code", into: &out); emitter.number(UInt64(code), into: &out)
                 emitter.key("name", into: &out)
-                emitter.presentation(into: &out) { EDNSOptionWriter.writeName(code: code, into: &$0) }
+                emitter.plain(into: &out) { EDNSOptionWriter.writeName(code: code, into: &$0) }
                 emitter.key("value", into: &out)
                 emitter.presentation(into: &out) { buf in
                     let start = buf.count
@@ -245,7 +243,6 @@ public struct EDNSOptionCursor {
 
 extension OutputBuffer {
     /// RDATA in presentation form, or RFC 3597 form when the bytes do not fit the type.
-
     public mutating func appendRData(_ rr: RecordRef, _ message: UnsafeRawBufferPointer) {
         let start = count
         if !RDataWriter.write(type: rr.type, message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &self) {
@@ -255,7 +252,6 @@ extension OutputBuffer {
     }
 
     /// An IP address in presentation form.
-
     public mutating func append(address: IPAddress) {
         append(reserving: 64) { address.writePresentation(to: $0) }
     }

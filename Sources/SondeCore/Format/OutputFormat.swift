@@ -60,7 +60,6 @@ public struct BatchFormatter {
 /// `2026-11-21T23:34:47.123456789Z sonde query NOERROR 192.0.2.1:53124 -> 192.0.2.53:53 UDP 45b example.com. A -`
 public enum TextFormat {
     /// Writes one line.
-
     public static func write(
         _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
         context: inout FormatContext, into out: inout OutputBuffer
@@ -123,7 +122,6 @@ public enum CSVFormat {
     public static func writeHeader(into out: inout OutputBuffer) { out.append(header) }
 
     /// Writes one row.
-
     public static func write(
         _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
         context: inout FormatContext, into out: inout OutputBuffer

@@ -25,7 +25,7 @@ public protocol StructuredEmitter {
 
 extension StructuredEmitter {
     /// A quoted string from a literal.
-
+    @inline(__always)
     public mutating func string(_ value: StaticString, into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.reserve(value.utf8CodeUnitCount + 2)
@@ -34,8 +34,18 @@ extension StructuredEmitter {
         out.uncheckedAppend(UInt8(ascii: "\""))
     }
 
-    /// A quoted string whose inside `body` writes as presentation text; quotes and backslashes are escaped after.
+    /// A quoted string whose inside `body` writes text that never holds a quote or a backslash (mnemonics,
+    /// addresses), so no escaping pass is needed.
+    @inline(__always)
+    public mutating func plain(into out: inout OutputBuffer, _ body: (inout OutputBuffer) -> Void) {
+        beginScalar(into: &out)
+        out.append(UInt8(ascii: "\""))
+        body(&out)
+        out.append(UInt8(ascii: "\""))
+    }
 
+    /// A quoted string whose inside `body` writes as presentation text; quotes and backslashes are escaped after.
+    @inline(__always)
     public mutating func presentation(into out: inout OutputBuffer, _ body: (inout OutputBuffer) -> Void) {
         beginScalar(into: &out)
         out.append(UInt8(ascii: "\""))
@@ -46,28 +56,28 @@ extension StructuredEmitter {
     }
 
     /// An unsigned number.
-
+    @inline(__always)
     public mutating func number(_ value: UInt64, into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.appendDecimal(value)
     }
 
     /// A boolean.
-
+    @inline(__always)
     public mutating func bool(_ value: Bool, into out: inout OutputBuffer) {
         beginScalar(into: &out)
         if value { out.append("true") } else { out.append("false") }
     }
 
     /// A null.
-
+    @inline(__always)
     public mutating func null(into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.append("null")
     }
 
     /// Seconds with nanosecond precision, as a decimal number (`0.001234567`).
-
+    @inline(__always)
     public mutating func seconds(nanoseconds: Int64, into out: inout OutputBuffer) {
         beginScalar(into: &out)
         if nanoseconds < 0 { out.append(UInt8(ascii: "-")) }
@@ -84,14 +94,14 @@ public struct JSONEmitter: StructuredEmitter {
 
     public init() {}
 
-    public mutating func beginDocument(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginDocument(into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "{"))
         needsComma = false
     }
-    public mutating func endDocument(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func endDocument(into out: inout OutputBuffer) {
         out.append("}\n")
     }
-    public mutating func key(_ name: StaticString, into out: inout OutputBuffer) {
+    @inline(__always) public mutating func key(_ name: StaticString, into out: inout OutputBuffer) {
         out.reserve(name.utf8CodeUnitCount + 4)
         if needsComma { out.uncheckedAppend(UInt8(ascii: ",")) }
         out.uncheckedAppend(UInt8(ascii: "\""))
@@ -100,30 +110,30 @@ public struct JSONEmitter: StructuredEmitter {
         out.uncheckedAppend(UInt8(ascii: ":"))
         needsComma = false
     }
-    public mutating func beginObject(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginObject(into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.append(UInt8(ascii: "{"))
         needsComma = false
     }
-    public mutating func endObject(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func endObject(into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "}"))
         needsComma = true
     }
-    public mutating func beginArray(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginArray(into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.append(UInt8(ascii: "["))
         needsComma = false
     }
-    public mutating func endArray(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func endArray(into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "]"))
         needsComma = true
     }
-    public mutating func emptyArray(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func emptyArray(into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.append("[]")
         needsComma = true
     }
-    public mutating func beginScalar(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginScalar(into out: inout OutputBuffer) {
         if needsComma { out.append(UInt8(ascii: ",")) }
         needsComma = true
     }
@@ -142,17 +152,17 @@ public struct YAMLEmitter: StructuredEmitter {
 
     var inList: Bool { depth > 0 && (kinds >> UInt64(depth - 1)) & 1 == 1 }
 
-    mutating func newline(_ out: inout OutputBuffer) {
+    @inline(__always) mutating func newline(_ out: inout OutputBuffer) {
         out.reserve(indent + 1)
         out.uncheckedAppend(0x0a)
         for _ in 0..<indent { out.uncheckedAppend(0x20) }
     }
-    mutating func push(list: Bool) {
+    @inline(__always) mutating func push(list: Bool) {
         kinds = list ? kinds | (1 << UInt64(depth)) : kinds & ~(1 << UInt64(depth))
         depth += 1
     }
 
-    public mutating func beginDocument(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginDocument(into out: inout OutputBuffer) {
         out.append("---")
         indent = 0
         depth = 0
@@ -160,19 +170,19 @@ public struct YAMLEmitter: StructuredEmitter {
         inlineNextKey = false
         push(list: false)
     }
-    public mutating func endDocument(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func endDocument(into out: inout OutputBuffer) {
         out.append(0x0a)
     }
-    public mutating func key(_ name: StaticString, into out: inout OutputBuffer) {
+    @inline(__always) public mutating func key(_ name: StaticString, into out: inout OutputBuffer) {
         if inlineNextKey { inlineNextKey = false } else { newline(&out) }
         out.append(name)
         out.append(UInt8(ascii: ":"))
     }
-    mutating func listDash(_ out: inout OutputBuffer) {
+    @inline(__always) mutating func listDash(_ out: inout OutputBuffer) {
         newline(&out)
         out.append("- ")
     }
-    public mutating func beginObject(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginObject(into out: inout OutputBuffer) {
         if inList {
             listDash(&out)
             inlineNextKey = true
@@ -180,24 +190,24 @@ public struct YAMLEmitter: StructuredEmitter {
         indent += 2
         push(list: false)
     }
-    public mutating func endObject(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func endObject(into out: inout OutputBuffer) {
         indent -= 2
         depth -= 1
     }
-    public mutating func beginArray(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginArray(into out: inout OutputBuffer) {
         if inList { listDash(&out) }
         indent += 2
         push(list: true)
     }
-    public mutating func endArray(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func endArray(into out: inout OutputBuffer) {
         indent -= 2
         depth -= 1
     }
-    public mutating func emptyArray(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func emptyArray(into out: inout OutputBuffer) {
         beginScalar(into: &out)
         out.append("[]")
     }
-    public mutating func beginScalar(into out: inout OutputBuffer) {
+    @inline(__always) public mutating func beginScalar(into out: inout OutputBuffer) {
         if inList { listDash(&out) } else { out.append(UInt8(ascii: " ")) }
     }
 }

@@ -12,7 +12,6 @@ public struct TimestampWriter: Sendable {
     public init() {}
 
     /// Appends the timestamp for `nanoseconds` since the Unix epoch.
-
     public mutating func write(_ nanoseconds: Int64, into out: inout OutputBuffer) {
         var seconds = nanoseconds / 1_000_000_000
         var fraction = nanoseconds % 1_000_000_000

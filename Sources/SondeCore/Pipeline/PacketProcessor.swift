@@ -18,7 +18,6 @@ public struct PacketProcessor: Sendable {
     }
 
     /// Decodes one packet and appends its DNS messages to `batch`.
-
     public func process(
         packet: UnsafeRawBufferPointer, originalLength: Int, linkType: UInt32, timestamp: Int64,
         into batch: EventBatch, counters: inout DecodeCounters

@@ -2,10 +2,43 @@ public import SondeDNS
 
 /// Counts names (case-folded) to find the most frequent ones, with bounded memory and no allocation per name.
 ///
-/// An open-addressing table of entries points into one byte arena. Once `maxNames` distinct names are held,
-/// new names are not added but counted in ``untracked``, so a random-subdomain flood cannot exhaust memory;
-/// the names already held keep counting exactly.
-public struct NameCounter {
+/// An open-addressing table of entries points into one byte arena, both manually managed so the hot loop
+/// touches raw memory only. Once `maxNames` distinct names are held, new names are not added but counted in
+/// ``untracked``, so a random-subdomain flood cannot exhaust memory; the names already held keep counting.
+public final class NameCounter {
+    var table: NameTable
+
+    /// A counter holding at most `maxNames` distinct names.
+    public init(maxNames: Int = 1 << 20) { table = NameTable(maxNames: maxNames) }
+
+    deinit { table.free() }
+
+    /// Counts the name at `offset` in `message`.
+    public func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int) { table.add(message, nameAt: offset) }
+
+    /// Distinct names held.
+    public var distinct: Int { table.distinct }
+    /// Names seen after the table was full.
+    public var untracked: UInt64 { table.untracked }
+    /// The most distinct names held.
+    public var maxNames: Int { table.maxNames }
+
+    /// The `n` most counted names in presentation form, most frequent first (ties by first seen).
+    public func top(_ n: Int) -> [(name: String, count: UInt64)] {
+        var held: [NameTable.Entry] = []
+        for i in 0...table.mask where table.entries[i].offset >= 0 { held.append(table.entries[i]) }
+        held.sort { $0.count != $1.count ? $0.count > $1.count : $0.offset < $1.offset }
+        return held.prefix(n).map { e in
+            let wire = UnsafeRawBufferPointer(start: table.arena + Int(e.offset), count: Int(e.length))
+            var out = OutputBuffer(capacity: 1100)
+            DomainName.write(wire, at: 0, into: &out)
+            return (out.makeString(), e.count)
+        }
+    }
+}
+
+/// The storage of a ``NameCounter``: a plain struct of pointers, so a batch loop can hold it in a local.
+struct NameTable {
     struct Entry {
         var hash: UInt64 = 0
         var offset: Int32 = -1
@@ -13,44 +46,59 @@ public struct NameCounter {
         var count: UInt64 = 0
     }
 
-    var entries: [Entry]
-    var arena: [UInt8] = []
+    var entries: UnsafeMutablePointer<Entry>
     var mask: Int
-    /// Distinct names held.
-    public private(set) var distinct = 0
-    /// Names seen after the table was full.
-    public private(set) var untracked: UInt64 = 0
-    /// The most distinct names held.
-    public let maxNames: Int
+    var distinct = 0
+    var untracked: UInt64 = 0
+    var arena: UnsafeMutablePointer<UInt8>
+    var arenaCount = 0
+    var arenaCapacity: Int
+    let maxNames: Int
 
-    /// A counter holding at most `maxNames` distinct names.
-    public init(maxNames: Int = 1 << 20) {
+    init(maxNames: Int) {
         self.maxNames = maxNames
-        entries = Array(repeating: Entry(), count: 1024)
         mask = 1023
+        entries = .allocate(capacity: mask + 1)
+        entries.initialize(repeating: Entry(), count: mask + 1)
+        arenaCapacity = 1 << 16
+        arena = .allocate(capacity: arenaCapacity)
     }
 
-    /// Counts the name at `offset` in `message` (which must have been validated).
+    func free() {
+        entries.deallocate()
+        arena.deallocate()
+    }
 
-    public mutating func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DomainName.maxWireLength) { scratch in
-            let n = DomainName.copyFoldedWire(message, at: offset, into: scratch.baseAddress!)
+    /// Counts the name at `offset` in `message`.
+    @inline(__always)
+    mutating func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int) {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 33) { words in
+            let scratch = UnsafeMutableRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt8.self)
+            let n = DomainName.copyFoldedWire(message, at: offset, into: scratch)
             guard n > 0 else { return }
-            add(UnsafeRawBufferPointer(start: scratch.baseAddress!, count: n))
+            // Zero the tail of the last word so names hash and compare a word at a time.
+            let wordCount = (n + 7) >> 3
+            var i = n
+            while i < wordCount << 3 {
+                scratch[i] = 0
+                i &+= 1
+            }
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+            for w in 0..<wordCount {
+                h = (h ^ words[w]) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+            }
+            add(scratch, count: n, words: wordCount, hash: h)
         }
     }
 
-    /// Counts one name given as folded wire bytes.
-
-    public mutating func add(_ name: UnsafeRawBufferPointer) {
-        // FNV-1a: names are short, so a simple byte hash is as fast as anything here.
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in name { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    @inline(__always)
+    mutating func add(_ name: UnsafeMutablePointer<UInt8>, count n: Int, words: Int, hash h: UInt64) {
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let e = entries[i]
             if e.offset < 0 { break }
-            if e.hash == h && Int(e.length) == name.count && equals(e, name) {
+            if e.hash == h && Int(e.length) == n && memcmpBytes(arena + Int(e.offset), name, n) {
                 entries[i].count &+= 1
                 return
             }
@@ -60,47 +108,40 @@ public struct NameCounter {
             untracked &+= 1
             return
         }
-        entries[i] = Entry(hash: h, offset: Int32(arena.count), length: Int32(name.count), count: 1)
-        arena.append(contentsOf: name)
+        if arenaCount + n > arenaCapacity { growArena(arenaCount + n) }
+        (arena + arenaCount).update(from: name, count: n)
+        entries[i] = Entry(hash: h, offset: Int32(arenaCount), length: Int32(n), count: 1)
+        arenaCount += n
         distinct += 1
-        if distinct * 2 > entries.count { rehash() }
+        if distinct * 2 > mask + 1 { rehash() }
     }
 
-
-    func equals(_ e: Entry, _ name: UnsafeRawBufferPointer) -> Bool {
-        arena.withUnsafeBytes { a in
-            memcmpBytes(a.baseAddress! + Int(e.offset), name.baseAddress!, name.count)
-        }
+    mutating func growArena(_ needed: Int) {
+        var capacity = arenaCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.update(from: arena, count: arenaCount)
+        arena.deallocate()
+        arena = bigger
+        arenaCapacity = capacity
     }
-
 
     mutating func rehash() {
+        let oldCount = mask + 1
         let old = entries
-        entries = Array(repeating: Entry(), count: old.count * 2)
-        mask = entries.count - 1
-        for e in old where e.offset >= 0 {
-            var i = Int(truncatingIfNeeded: e.hash) & mask
+        mask = oldCount * 2 - 1
+        entries = .allocate(capacity: mask + 1)
+        entries.initialize(repeating: Entry(), count: mask + 1)
+        for j in 0..<oldCount where old[j].offset >= 0 {
+            var i = Int(truncatingIfNeeded: old[j].hash) & mask
             while entries[i].offset >= 0 { i = (i + 1) & mask }
-            entries[i] = e
+            entries[i] = old[j]
         }
-    }
-
-    /// The `n` most counted names in presentation form, most frequent first (ties by name).
-    public func top(_ n: Int) -> [(name: String, count: UInt64)] {
-        let held = entries.filter { $0.offset >= 0 }
-        let best = held.sorted { $0.count != $1.count ? $0.count > $1.count : $0.offset < $1.offset }.prefix(n)
-        return arena.withUnsafeBytes { a in
-            best.map { e in
-                let wire = UnsafeRawBufferPointer(rebasing: a[Int(e.offset)..<Int(e.offset + e.length)])
-                var out = OutputBuffer(capacity: 1100)
-                DomainName.write(wire, at: 0, into: &out)
-                return (out.makeString(), e.count)
-            }
-        }
+        old.deallocate()
     }
 }
 
-
+@inline(__always)
 func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     var i = 0
     while i + 8 <= n {

@@ -3,51 +3,91 @@ public import SondePacket
 
 /// Counts over DNS messages for the end-of-run report: totals, transports, families, qtypes, rcodes, top names.
 ///
-/// It reads batches synchronously and allocates only when a new distinct name is stored.
-public struct TrafficSummary {
-    /// Messages seen.
-    public var messages: UInt64 = 0
-    public var queries: UInt64 = 0
-    public var responses: UInt64 = 0
-    /// Messages that did not decode fully.
-    public var malformed: UInt64 = 0
-    /// Responses with TC=1.
-    public var truncatedResponses: UInt64 = 0
-    /// By ``TransportProtocol`` raw value.
-    public var byTransport = [UInt64](repeating: 0, count: TransportProtocol.allCases.count)
-    public var ipv4: UInt64 = 0
-    public var ipv6: UInt64 = 0
-    /// QTYPE of queries, indexed by type code.
-    public var queryTypes = [UInt64](repeating: 0, count: 65536)
-    /// RCODE (12-bit, EDNS included) of responses.
-    public var responseCodes = [UInt64](repeating: 0, count: 4096)
-    /// OPCODE of all messages.
-    public var opcodes = [UInt64](repeating: 0, count: 16)
+/// Tables are allocated once; ``add(_:)`` copies every pointer and counter into locals for the length of a batch,
+/// so the per-message work touches no class or array bookkeeping.
+public final class TrafficSummary {
+    /// Scalar totals.
+    public struct Totals: Sendable {
+        public var messages: UInt64 = 0
+        public var queries: UInt64 = 0
+        public var responses: UInt64 = 0
+        /// Messages that did not decode fully.
+        public var malformed: UInt64 = 0
+        /// Responses with TC=1.
+        public var truncatedResponses: UInt64 = 0
+        public var ipv4: UInt64 = 0
+        public var ipv6: UInt64 = 0
+    }
+
+    public private(set) var totals = Totals()
+    let transportTable: UnsafeMutablePointer<UInt64>
+    let qtypeTable: UnsafeMutablePointer<UInt64>
+    let rcodeTable: UnsafeMutablePointer<UInt64>
+    let opcodeTable: UnsafeMutablePointer<UInt64>
     /// QNAME of all messages.
-    public var names: NameCounter
+    public let names: NameCounter
 
     /// An empty summary; at most `maxNames` distinct names are tracked for the top list.
-    public init(maxNames: Int = 1 << 20) { names = NameCounter(maxNames: maxNames) }
+    public init(maxNames: Int = 1 << 20) {
+        names = NameCounter(maxNames: maxNames)
+        func table(_ n: Int) -> UnsafeMutablePointer<UInt64> {
+            let p = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            return p
+        }
+        transportTable = table(TransportProtocol.allCases.count)
+        qtypeTable = table(65536)
+        rcodeTable = table(4096)
+        opcodeTable = table(16)
+    }
+
+    deinit {
+        transportTable.deallocate()
+        qtypeTable.deallocate()
+        rcodeTable.deallocate()
+        opcodeTable.deallocate()
+    }
+
+    public var messages: UInt64 { totals.messages }
+    public var queries: UInt64 { totals.queries }
+    public var responses: UInt64 { totals.responses }
+    public var malformed: UInt64 { totals.malformed }
+    public var truncatedResponses: UInt64 { totals.truncatedResponses }
+    public var ipv4: UInt64 { totals.ipv4 }
+    public var ipv6: UInt64 { totals.ipv6 }
+    /// Messages by ``TransportProtocol`` raw value.
+    public var byTransport: [UInt64] { Array(UnsafeBufferPointer(start: transportTable, count: TransportProtocol.allCases.count)) }
+    /// QTYPE of queries, indexed by type code.
+    public var queryTypes: [UInt64] { Array(UnsafeBufferPointer(start: qtypeTable, count: 65536)) }
+    /// RCODE (12-bit, EDNS included) of responses.
+    public var responseCodes: [UInt64] { Array(UnsafeBufferPointer(start: rcodeTable, count: 4096)) }
+    /// OPCODE of all messages.
+    public var opcodes: [UInt64] { Array(UnsafeBufferPointer(start: opcodeTable, count: 16)) }
 
     /// Counts every event of `batch`.
-    public mutating func add(_ batch: EventBatch) {
+    public func add(_ batch: EventBatch) {
+        var t = totals
+        var nameTable = names.table
+        let transports = transportTable, qtypes = qtypeTable, rcodes = rcodeTable, opcodes = opcodeTable
         batch.forEach { e, message in
             let l = e.layout
-            messages &+= 1
+            t.messages &+= 1
             if l.isResponse {
-                responses &+= 1
-                responseCodes[Int(l.rcode & 0x0fff)] &+= 1
-                if l.tc { truncatedResponses &+= 1 }
+                t.responses &+= 1
+                rcodes[Int(l.rcode & 0x0fff)] &+= 1
+                if l.tc { t.truncatedResponses &+= 1 }
             } else {
-                queries &+= 1
-                if l.hasQuestion { queryTypes[Int(l.qtype)] &+= 1 }
+                t.queries &+= 1
+                if l.hasQuestion { qtypes[Int(l.qtype)] &+= 1 }
             }
-            if l.isMalformed { malformed &+= 1 }
+            if l.isMalformed { t.malformed &+= 1 }
             opcodes[Int(l.opcode)] &+= 1
-            byTransport[Int(e.transport.rawValue)] &+= 1
-            if e.source.family == .v6 { ipv6 &+= 1 } else { ipv4 &+= 1 }
-            if l.hasQuestion { names.add(message, nameAt: Int(l.questionOffset)) }
+            transports[Int(e.transport.rawValue)] &+= 1
+            if e.source.family == .v6 { t.ipv6 &+= 1 } else { t.ipv4 &+= 1 }
+            if l.hasQuestion { nameTable.add(message, nameAt: Int(l.questionOffset)) }
         }
+        names.table = nameTable
+        totals = t
     }
 
     /// The `n` largest non-zero entries of a table, largest first.

@@ -6,6 +6,33 @@ extension OutputBuffer {
     /// that need care; they are rare, so the scan usually finds none and moves nothing.
     @inlinable
     public mutating func escapeQuotesAndBackslashes(from start: Int) {
+        // Scan eight bytes at a time for either byte (the usual answer is "none"); see "Bit Twiddling Hacks",
+        // determining if a word has a byte equal to n.
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var found = false
+        while i &+ 8 <= count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let q = w ^ (ones &* 0x22)
+            let b = w ^ (ones &* 0x5C)
+            if ((q &- ones) & ~q | (b &- ones) & ~b) & highs != 0 {
+                found = true
+                break
+            }
+            i &+= 8
+        }
+        if !found {
+            while i < count {
+                let c = base[i]
+                if c == 0x22 || c == 0x5C {
+                    found = true
+                    break
+                }
+                i &+= 1
+            }
+        }
+        guard found else { return }
         expandInPlace(from: start, prefix: UInt8(ascii: "\\")) { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 

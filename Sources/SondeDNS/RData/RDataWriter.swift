@@ -40,6 +40,12 @@ public enum RDataWriter {
     /// without output (the decoder uses it to flag malformed records). Types without a specific form are
     /// always valid when the range is inside the message.
     public static func validate(type: UInt16, message: UnsafeRawBufferPointer, offset: Int, length: Int) -> Bool {
+        // The two commonest types are fixed-length: answer them without the general dispatch.
+        switch type {
+        case 1: return length == 4 && offset >= 0 && offset + 4 <= message.count
+        case 28: return length == 16 && offset >= 0 && offset + 16 <= message.count
+        default: break
+        }
         guard let r = RDataView(message, offset: offset, length: length) else { return false }
         guard let format = format(for: type) else { return true }
         return format.validate(r)
