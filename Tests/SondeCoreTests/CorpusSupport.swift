@@ -36,7 +36,7 @@ func decodeFrames(_ url: URL, ports: PortSet = Corpus.ports) throws -> (events: 
     var result: [FrameEvent] = []
     var counters = DecodeCounters()
     let processor = PacketProcessor(ports: ports)
-    let batch = EventBatch(identity: "test")
+    var batch = EventBatch(identity: "test")
     try data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
         var decoder = CaptureFileDecoder()
         var offset = 0
@@ -49,7 +49,7 @@ func decodeFrames(_ url: URL, ports: PortSet = Corpus.ports) throws -> (events: 
                 batch.removeAll()
                 processor.process(
                     packet: r.packet(in: rest), originalLength: r.originalLength, linkType: r.linkType,
-                    timestamp: r.timestampNanoseconds, into: batch, counters: &counters)
+                    timestamp: r.timestampNanoseconds, into: &batch, counters: &counters)
                 batch.forEach { e, m in result.append(FrameEvent(frame: frame, event: e, message: Array(m))) }
                 offset += r.consumed
             case .skip(let n):

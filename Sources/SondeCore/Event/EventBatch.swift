@@ -2,68 +2,125 @@ public import SondeDNS
 
 /// A batch of events and the bytes of their DNS messages, reused from batch to batch.
 ///
-/// Inputs fill a batch, transforms and outputs read it; `removeAll()` keeps the storage, so a steady stream
-/// allocates nothing once the first batches have grown it.
-public final class EventBatch {
-    /// The events, in arrival order.
-    public private(set) var events: [DNSEvent] = []
-    /// DNS message bytes, back to back.
-    public private(set) var storage: [UInt8] = []
+/// It is a non-copyable value that the input keeps in a local for the whole run: appending touches raw memory
+/// held in that local, with no reference counting or exclusivity bookkeeping per message. Transforms and
+/// outputs borrow it; `removeAll()` keeps the storage, so a steady stream allocates nothing once the first
+/// batches have grown it.
+public struct EventBatch: ~Copyable {
+    @usableFromInline var events: UnsafeMutablePointer<DNSEvent>
+    @usableFromInline var eventCapacity: Int
+    /// The number of events.
+    @inlinable public var count: Int { _count }
+    @usableFromInline var _count = 0
+    @usableFromInline var bytes: UnsafeMutableRawPointer
+    @usableFromInline var byteCapacity: Int
+    @usableFromInline var byteCount = 0
     /// The `identity` of the events' source.
-    public var identity: String
+    public private(set) var identity: String
     /// `identity` as UTF-8, escaped for JSON and YAML double-quoted strings, cached for formatters.
     public private(set) var identityEscaped: [UInt8] = []
 
     /// A batch sized for about `capacity` events.
     public init(identity: String = "", capacity: Int = 1024) {
         self.identity = identity
-        events.reserveCapacity(capacity)
-        storage.reserveCapacity(capacity * 256)
-        setIdentity(identity)
+        eventCapacity = max(capacity, 16)
+        events = .allocate(capacity: eventCapacity)
+        byteCapacity = eventCapacity * 256
+        bytes = .allocate(byteCount: byteCapacity, alignment: 16)
+        identityEscaped = Self.escape(identity)
+    }
+
+    deinit {
+        events.deinitialize(count: count)
+        events.deallocate()
+        bytes.deallocate()
+    }
+
+    static func escape(_ identity: String) -> [UInt8] {
+        var out = OutputBuffer(capacity: identity.utf8.count * 6 + 8)
+        out.appendJSONEscaped(identity)
+        return out.makeArray()
     }
 
     /// Changes the identity (once per input, not per event).
-    public func setIdentity(_ identity: String) {
+    public mutating func setIdentity(_ identity: String) {
         self.identity = identity
-        var out = OutputBuffer(capacity: identity.utf8.count * 6 + 8)
-        out.appendJSONEscaped(identity)
-        identityEscaped = out.makeArray()
+        identityEscaped = Self.escape(identity)
     }
 
-    /// The number of events.
-    public var count: Int { events.count }
     /// Whether there are no events.
-    public var isEmpty: Bool { events.isEmpty }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
     /// Adds an event with a copy of its DNS message.
-    public func append(_ event: DNSEvent, message: UnsafeRawBufferPointer) {
+    @inlinable
+    public mutating func append(_ event: DNSEvent, message: UnsafeRawBufferPointer) {
+        if _count == eventCapacity { growEvents() }
+        if byteCount &+ message.count > byteCapacity { growBytes(byteCount &+ message.count) }
         var e = event
-        e.messageOffset = Int32(storage.count)
+        e.messageOffset = Int32(byteCount)
         e.messageLength = Int32(message.count)
-        storage.append(contentsOf: message)
-        events.append(e)
+        if let src = message.baseAddress { (bytes + byteCount).copyMemory(from: src, byteCount: message.count) }
+        byteCount &+= message.count
+        (events + _count).initialize(to: e)
+        _count &+= 1
     }
 
-    /// Sets the latency of event `index`.
-    public func setLatency(_ nanoseconds: Int64, at index: Int) { events[index].latency = nanoseconds }
+    @usableFromInline
+    mutating func growEvents() {
+        let bigger = UnsafeMutablePointer<DNSEvent>.allocate(capacity: eventCapacity * 2)
+        bigger.moveInitialize(from: events, count: _count)
+        events.deallocate()
+        events = bigger
+        eventCapacity *= 2
+    }
+
+    @usableFromInline
+    mutating func growBytes(_ needed: Int) {
+        var capacity = byteCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        bigger.copyMemory(from: bytes, byteCount: byteCount)
+        bytes.deallocate()
+        bytes = bigger
+        byteCapacity = capacity
+    }
+
+    /// The event at `index`.
+    @inlinable
+    public subscript(index: Int) -> DNSEvent {
+        get {
+            precondition(index >= 0 && index < count)
+            return events[index]
+        }
+        set {
+            precondition(index >= 0 && index < count)
+            events[index] = newValue
+        }
+    }
+
+    /// The DNS message bytes of event `index`, valid until the batch changes.
+    @inlinable
+    public func message(at index: Int) -> UnsafeRawBufferPointer {
+        precondition(index >= 0 && index < count)
+        let e = events[index]
+        return UnsafeRawBufferPointer(start: bytes + Int(e.messageOffset), count: Int(e.messageLength))
+    }
 
     /// Forgets the events and keeps the storage.
-    public func removeAll() {
-        events.removeAll(keepingCapacity: true)
-        storage.removeAll(keepingCapacity: true)
+    public mutating func removeAll() {
+        events.deinitialize(count: _count)
+        _count = 0
+        byteCount = 0
     }
 
-    /// Calls `body` with every event and its message bytes, with one storage access for the whole batch.
+    /// Calls `body` with every event and its message bytes.
+    @inlinable
     public func forEach(_ body: (DNSEvent, UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try storage.withUnsafeBytes { all in
-            try events.withUnsafeBufferPointer { evs in
-                for i in 0..<evs.count {
-                    let e = evs[i]
-                    let message = UnsafeRawBufferPointer(
-                        rebasing: all[Int(e.messageOffset)..<Int(e.messageOffset) + Int(e.messageLength)])
-                    try body(e, message)
-                }
-            }
+        let evs = events
+        let base = bytes
+        for i in 0..<count {
+            let e = evs[i]
+            try body(e, UnsafeRawBufferPointer(start: base + Int(e.messageOffset), count: Int(e.messageLength)))
         }
     }
 }

@@ -200,7 +200,7 @@ public struct RecordCursor {
 
 
     public mutating func next() -> RecordRef? {
-        guard let nameEnd = try? DomainName.validate(message, at: offset), nameEnd + 10 <= message.count else {
+        guard let nameEnd = DomainName.skip(message, at: offset), nameEnd + 10 <= message.count else {
             return nil
         }
         let rdlength = Int(message.loadBigEndianUInt16(at: nameEnd + 8))

@@ -28,7 +28,7 @@ public struct BatchFormatter {
     }
 
     /// Appends every event of `batch` to `out`.
-    public mutating func write(_ batch: EventBatch, into out: inout OutputBuffer) {
+    public mutating func write(_ batch: borrowing EventBatch, into out: inout OutputBuffer) {
         batch.identityEscaped.withUnsafeBytes { identity in
             switch format {
             case .json: writeStructured(batch, identity, JSONEmitter(), &out)
@@ -47,7 +47,7 @@ public struct BatchFormatter {
 
 
     mutating func writeStructured<E: StructuredEmitter>(
-        _ batch: EventBatch, _ identity: UnsafeRawBufferPointer, _ emitter: E, _ out: inout OutputBuffer
+        _ batch: borrowing EventBatch, _ identity: UnsafeRawBufferPointer, _ emitter: E, _ out: inout OutputBuffer
     ) {
         var emitter = emitter
         batch.forEach { e, message in

@@ -5,7 +5,7 @@ public protocol EventOutput: AnyObject {
     /// The component kind (`stdout`, `file`, ...): config key, metric label and folder name.
     var kind: String { get }
     /// Takes one batch; the batch is reused after the call returns.
-    func write(_ batch: EventBatch) throws
+    func write(_ batch: borrowing EventBatch) throws
     /// Flushes what is buffered; called once at the end.
     func finish() throws
 }

@@ -20,7 +20,7 @@ public struct PacketProcessor: Sendable {
     /// Decodes one packet and appends its DNS messages to `batch`.
     public func process(
         packet: UnsafeRawBufferPointer, originalLength: Int, linkType: UInt32, timestamp: Int64,
-        into batch: EventBatch, counters: inout DecodeCounters
+        into batch: inout EventBatch, counters: inout DecodeCounters
     ) {
         counters.packets &+= 1
         counters.bytes &+= UInt64(packet.count)

@@ -65,7 +65,7 @@ public final class TrafficSummary {
     public var opcodes: [UInt64] { Array(UnsafeBufferPointer(start: opcodeTable, count: 16)) }
 
     /// Counts every event of `batch`.
-    public func add(_ batch: EventBatch) {
+    public func add(_ batch: borrowing EventBatch) {
         var t = totals
         var nameTable = names.table
         let transports = transportTable, qtypes = qtypeTable, rcodes = rcodeTable, opcodes = opcodeTable

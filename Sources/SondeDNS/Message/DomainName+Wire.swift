@@ -58,6 +58,28 @@ public enum DomainName {
         }
     }
 
+    /// The offset just after the name written at `start`, without following pointers (so without checking
+    /// where they lead): for walking records that ``validate(_:at:)`` has already checked.
+    /// - Returns: nil when the name runs past the end of the message or uses a reserved label type.
+    @inlinable
+    public static func skip(_ message: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        let count = message.count
+        var pos = start
+        while pos < count {
+            let len = Int(message[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                if len == 0 { return pos &+ 1 }
+                pos &+= 1 &+ len
+            case 0xC0:
+                return pos &+ 2 <= count ? pos &+ 2 : nil
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
     /// Writes the presentation form of the name at `start` (RFC 1035 §5.1 escapes, trailing dot, case kept).
     ///
     /// The name should have passed ``validate(_:at:)``; if it did not, this stops at the first fault and the

@@ -55,16 +55,39 @@ extension OutputBuffer {
         }
     }
 
-    /// Appends `value` in decimal padded with zeros to `width` digits (dates, fractions).
+    /// Appends `value` in decimal padded with zeros to `width` digits (dates, fractions); a value with more
+    /// digits than `width` is written whole.
     @inlinable
     public mutating func appendDecimal(_ value: UInt64, width: Int) {
         reserve(max(width, 20))
-        var digits = 1
-        var v = value / 10
-        while v > 0 { digits &+= 1; v /= 10 }
-        var pad = width &- digits
-        while pad > 0 { uncheckedAppend(0x30); pad &-= 1 }
-        appendDecimal(value)
+        var limit: UInt64 = 1
+        var i = 0
+        while i < width && i < 19 {
+            limit &*= 10
+            i &+= 1
+        }
+        guard width <= 19 && value < limit else {
+            appendDecimal(value)
+            return
+        }
+        // Exactly `width` digits, written from the right two at a time: no digit count, no padding loop.
+        let pairs = decimalPairs.utf8Start
+        var p = base + count + width
+        var v = value
+        var left = width
+        while left >= 2 {
+            let r = Int(truncatingIfNeeded: v % 100) &* 2
+            v /= 100
+            p -= 2
+            p[0] = pairs[r]
+            p[1] = pairs[r &+ 1]
+            left &-= 2
+        }
+        if left == 1 {
+            p -= 1
+            p[0] = UInt8(truncatingIfNeeded: v) &+ 0x30
+        }
+        count &+= width
     }
 
     /// Appends one byte as two hex digits.

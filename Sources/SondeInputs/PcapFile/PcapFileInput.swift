@@ -37,8 +37,8 @@ public final class PcapFileInput {
     public init(configuration: Configuration) { self.configuration = configuration }
 
     /// Reads every file, handing full batches to `sink`; `progress` is told about bytes read.
-    public func run(progress: ProgressReporter? = nil, sink: (EventBatch) throws -> Void) throws {
-        let batch = EventBatch(identity: configuration.identity, capacity: configuration.batchSize)
+    public func run(progress: ProgressReporter? = nil, sink: (borrowing EventBatch) throws -> Void) throws {
+        var batch = EventBatch(identity: configuration.identity, capacity: configuration.batchSize)
         let processor = PacketProcessor(ports: configuration.ports, input: .pcap)
         var sources: [ByteSource] = []
         for path in configuration.paths {
@@ -48,7 +48,7 @@ public final class PcapFileInput {
         var doneBytes = 0
         for source in sources {
             do {
-                try read(source, processor, batch, progress, doneBytes, sink)
+                try read(source, processor, &batch, progress, doneBytes, sink)
             } catch let error as CaptureFileError {
                 failures.append("\(source.path): \(error) (at byte \(source.consumedTotal))")
             } catch let error as SondeError {
@@ -61,8 +61,8 @@ public final class PcapFileInput {
     }
 
     private func read(
-        _ source: ByteSource, _ processor: PacketProcessor, _ batch: EventBatch, _ progress: ProgressReporter?,
-        _ before: Int, _ sink: (EventBatch) throws -> Void
+        _ source: ByteSource, _ processor: PacketProcessor, _ batch: inout EventBatch, _ progress: ProgressReporter?,
+        _ before: Int, _ sink: (borrowing EventBatch) throws -> Void
     ) throws {
         var decoder = CaptureFileDecoder()
         var counters = self.counters
@@ -78,7 +78,7 @@ public final class PcapFileInput {
                 let packet = UnsafeRawBufferPointer(rebasing: bytes[r.dataOffset..<(r.dataOffset + r.capturedLength)])
                 processor.process(
                     packet: packet, originalLength: r.originalLength, linkType: r.linkType,
-                    timestamp: r.timestampNanoseconds, into: batch, counters: &counters)
+                    timestamp: r.timestampNanoseconds, into: &batch, counters: &counters)
                 source.consume(r.consumed)
                 if batch.count >= batchSize {
                     try sink(batch)

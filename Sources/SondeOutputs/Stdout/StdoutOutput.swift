@@ -45,7 +45,7 @@ public final class StdoutOutput: EventOutput {
         fd = configuration.fileDescriptor
     }
 
-    public func write(_ batch: EventBatch) throws {
+    public func write(_ batch: borrowing EventBatch) throws {
         guard !isClosed else { return }
         if !headerWritten {
             formatter.writeHeader(into: &buffer)
