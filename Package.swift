@@ -36,7 +36,13 @@ let package = Package(
         .testTarget(name: "SondeDNSPresentationTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
         .testTarget(name: "SondeCoreTests", dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs"]),
-        .testTarget(name: "SondeAppTests", dependencies: ["SondeApp", "sonde"]),
+        .testTarget(
+            name: "SondeAppTests",
+            dependencies: [
+                "SondeApp", "sonde", "SondeCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
     ]
 )
 

@@ -30,10 +30,9 @@ struct ConfigurationOptions: ParsableArguments {
     var config: String?
 
     /// Defaults, then the file, then the environment.
-    func load() throws -> SondeConfiguration {
+    func load(environment env: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
         var configuration = SondeConfiguration()
         var loader = ConfigurationLoader()
-        let env = ProcessEnvironment.current
         if let path = config ?? env["SONDE_CONFIG"] {
             let text = try ConfigFile.read(path)
             loader.apply(yaml: text, source: path, to: &configuration)
@@ -56,7 +55,7 @@ struct Read: ParsableCommand {
 
     @OptionGroup var options: ConfigurationOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Event format: text, json, yaml or csv.", valueName: "format"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Event format (default text).", valueName: "format"))
     var format: OutputFormat?
 
     @Option(
@@ -73,7 +72,7 @@ struct Read: ParsableCommand {
     @Flag(name: .long, help: "Do not print the summary.")
     var noSummary = false
 
-    @Option(name: .long, help: ArgumentHelp("Summary format: text or json.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Summary format (default text).", valueName: "format"))
     var summaryFormat: SummaryFormat?
 
     @Flag(name: .long, help: "Do not draw the progress bar (it is only drawn on a terminal).")
@@ -88,7 +87,13 @@ struct Read: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = try options.load()
+        let result = try ReadRunner.run(paths: files, configuration: resolvedConfiguration())
+        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+    }
+
+    /// Defaults < file < environment < these flags.
+    func resolvedConfiguration(environment: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
+        var configuration = try options.load(environment: environment)
         if let format {
             if configuration.outputs.isEmpty {
                 configuration.outputs = [OutputConfiguration(kind: "stdout", format: format)]
@@ -113,8 +118,7 @@ struct Read: ParsableCommand {
         if noSummary { configuration.summary.mode = .off }
         if let summaryFormat { configuration.summary.format = summaryFormat }
         if noProgress { configuration.progress = false }
-        let result = try ReadRunner.run(paths: files, configuration: configuration)
-        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+        return configuration
     }
 }
 

@@ -170,12 +170,10 @@ public struct ConfigurationLoader {
     }
 
     private mutating func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
-        guard case .scalar(let s) = node, let v = Int(s.string) else {
-            issue(node, path, "must be a whole number")
-            return nil
-        }
-        guard range.contains(v) else {
-            issue(node, path, "must be between \(range.lowerBound) and \(range.upperBound), not \(v)")
+        guard case .scalar(let s) = node, let v = Int(s.string), range.contains(v) else {
+            let text: String
+            if case .scalar(let s) = node { text = s.string } else { text = "a collection" }
+            issue(node, path, "must be a whole number between \(range.lowerBound) and \(range.upperBound), not \(text)")
             return nil
         }
         return v

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import SondeCore
+import XCTest
+
+@testable import sonde
+
+/// The command line: help and version pinned, flags over environment over file, config check.
+final class CommandLineTests: XCTestCase {
+    func testHelpIsCompleteAndPinned() {
+        let root = Sonde.helpMessage(columns: 100)
+        XCTAssertTrue(root.contains("USAGE: sonde <subcommand>"))
+        XCTAssertTrue(root.contains("read"))
+        XCTAssertTrue(root.contains("config"))
+        XCTAssertTrue(root.contains("--version"))
+        let read = Read.helpMessage(columns: 100)
+        for option in [
+            "--config <file>", "-f, --format <format>", "-p, --port <ports>", "--identity <name>", "--summary",
+            "--no-summary", "--summary-format <format>", "--no-progress", "<file>",
+        ] {
+            XCTAssertTrue(read.contains(option), "sonde read --help lacks \(option)")
+        }
+        XCTAssertTrue(read.contains("(values: text, json, yaml, csv)"))
+        XCTAssertTrue(Config.Check.helpMessage(columns: 100).contains("<file>"))
+        XCTAssertEqual(Sonde.configuration.version, SondeVersion.string)
+    }
+
+    func testFlagsBeatEnvironmentWhichBeatsTheFile() throws {
+        let file = try temporaryFile(
+            """
+            identity: from-file
+            ports: [5353]
+            outputs:
+              - kind: stdout
+                format: yaml
+            summary:
+              format: json
+            """)
+        // File only.
+        var c = try Read.parse(["--config", file, "x.pcap"]).resolvedConfiguration(environment: [:])
+        XCTAssertEqual(c.identity, "from-file")
+        XCTAssertEqual(c.ports, [5353])
+        XCTAssertEqual(c.outputs, [OutputConfiguration(kind: "stdout", format: .yaml)])
+        XCTAssertEqual(c.summary.format, .json)
+        // Environment over file.
+        let env = ["SONDE_IDENTITY": "from-env", "SONDE_FORMAT": "csv", "SONDE_PORTS": "53,5300"]
+        c = try Read.parse(["--config", file, "x.pcap"]).resolvedConfiguration(environment: env)
+        XCTAssertEqual(c.identity, "from-env")
+        XCTAssertEqual(c.ports, [53, 5300])
+        XCTAssertEqual(c.outputs.first?.format, .csv)
+        // Flags over both.
+        c = try Read.parse(["--config", file, "--identity", "flag", "-f", "json", "-p", "54", "x.pcap"])
+            .resolvedConfiguration(environment: env)
+        XCTAssertEqual(c.identity, "flag")
+        XCTAssertEqual(c.ports, [54])
+        XCTAssertEqual(c.outputs.first?.format, .json)
+        // SONDE_CONFIG names the file when --config does not.
+        c = try Read.parse(["x.pcap"]).resolvedConfiguration(environment: ["SONDE_CONFIG": file])
+        XCTAssertEqual(c.identity, "from-file")
+        // Defaults.
+        c = try Read.parse(["x.pcap"]).resolvedConfiguration(environment: [:])
+        XCTAssertEqual(c.ports, [53])
+        XCTAssertEqual(c.summary.mode, .stderr)
+        XCTAssertTrue(c.outputs.isEmpty)
+    }
+
+    func testEveryConfigurationErrorIsReportedWithItsPlace() throws {
+        var configuration = SondeConfiguration()
+        var loader = ConfigurationLoader()
+        loader.apply(
+            yaml: """
+                identity: x
+                ports: [53, 99999]
+                outputs:
+                  - kind: stdout
+                    format: jsn
+                  - kind: kafka
+                colour: blue
+                summary:
+                  top: -1
+                  mode: sometimes
+                """, source: "bad.yaml", to: &configuration)
+        let text = loader.issues.map(\.description)
+        XCTAssertEqual(
+            text,
+            [
+                "bad.yaml:2:13: ports: \"99999\" is not a port (1-65535)",
+                "bad.yaml:5:13: outputs[0].format: unknown value \"jsn\" (expected text, json, yaml, csv)",
+                "bad.yaml:6:11: outputs[1].kind: unknown output kind \"kafka\" (expected stdout)",
+                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, summary, outputs)",
+                "bad.yaml:9:8: summary.top: must be a whole number between 0 and 1000, not -1",
+                "bad.yaml:10:9: summary.mode: unknown value \"sometimes\" (expected stderr, only, off)",
+            ])
+    }
+
+    func testBrokenYAMLAndUnknownVariablesAreErrors() throws {
+        var configuration = SondeConfiguration()
+        var loader = ConfigurationLoader()
+        loader.apply(yaml: "ports: [53\n", source: "broken.yaml", to: &configuration)
+        XCTAssertEqual(loader.issues.count, 1)
+        XCTAssertTrue(loader.issues[0].message.hasPrefix("not valid YAML"))
+        var envLoader = ConfigurationLoader()
+        envLoader.apply(environment: ["SONDE_FROMAT": "json", "HOME": "/root"], to: &configuration)
+        XCTAssertEqual(envLoader.issues.count, 1)
+        XCTAssertEqual(envLoader.issues[0].path, "SONDE_FROMAT")
+        XCTAssertThrowsError(try Read.parse(["-p", "0", "x.pcap"]).resolvedConfiguration(environment: [:]))
+        XCTAssertThrowsError(try Read.parse(["x.pcap"]).resolvedConfiguration(environment: ["SONDE_FORMAT": "xml"]))
+    }
+
+    func temporaryFile(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sonde-\(UUID().uuidString).yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+}
