@@ -35,7 +35,10 @@ let package = Package(
         .testTarget(name: "SondeDNSTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondeDNSPresentationTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
-        .testTarget(name: "SondeCoreTests", dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs"]),
+        .testTarget(
+            name: "SondeCoreTests",
+            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(
             name: "SondeAppTests",
             dependencies: [

@@ -1,0 +1,104 @@
+import Foundation
+import SondeCore
+import SondeDNS
+import SondePacket
+import XCTest
+import Yams
+
+/// Every format stays well-formed whatever the wire holds.
+final class FormatTests: XCTestCase {
+    /// Formats the events of a corpus file.
+    func format(_ file: String, _ format: OutputFormat) throws -> String {
+        let (events, _) = try decodeFrames(try Corpus.pcap(file))
+        var batch = EventBatch(identity: "id \"quoted\" \\ ü")
+        for f in events { f.message.withUnsafeBytes { batch.append(f.event, message: $0) } }
+        var formatter = BatchFormatter(format: format)
+        var out = OutputBuffer()
+        formatter.writeHeader(into: &out)
+        formatter.write(batch, into: &out)
+        return out.makeString()
+    }
+
+    func testEveryJSONLineOfEveryCorpusCaptureIsValidJSON() throws {
+        for file in ["lo-mixed.pcap", "edge-malformed.pcap", "edge-compression-loop.pcap", "edge-vlan.pcap", "gen-sample.pcap"] {
+            let text = try format(file, .json)
+            var n = 0
+            for line in text.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                XCTAssertNotNil(object, "\(file): \(line)")
+                XCTAssertEqual(object?["identity"] as? String, "id \"quoted\" \\ ü")
+                n += 1
+            }
+            XCTAssertGreaterThan(n, 0)
+        }
+    }
+
+    func testNamesWithOddBytesArePrintableAndRoundTrip() throws {
+        let text = try format("lo-mixed.pcap", .json)
+        let names = text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["qname"] as? String
+        }
+        XCTAssertTrue(names.contains("with\\ space.wild.example.test."), "a space is escaped in presentation form")
+        XCTAssertTrue(names.contains { $0.hasPrefix("\\000\\001bin\\255.") }, "control and high bytes as \\DDD")
+        XCTAssertTrue(names.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f } })
+        // The presentation form parses back to the same wire name.
+        for name in names where name != "." {
+            XCTAssertNoThrow(try DNSName(parsing: name), name)
+        }
+    }
+
+    func testMalformedMessagesSayWhatAndWhere() throws {
+        let text = try format("edge-compression-loop.pcap", .json)
+        let errors = text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["error"] as? String
+        }
+        XCTAssertTrue(errors.contains { $0.contains("compression pointer") && $0.contains("at offset") }, "\(errors)")
+    }
+
+    func testYAMLOfTheCorpusParses() throws {
+        let docs = try Array(Yams.load_all(yaml: try format("edge-vlan.pcap", .yaml)))
+        XCTAssertEqual(docs.count, 32)
+    }
+
+    func testTimestampsAreRFC3339WithNanoseconds() {
+        var w = TimestampWriter()
+        var out = OutputBuffer()
+        w.write(1_795_303_528_492_651_123, into: &out)
+        out.append(UInt8(ascii: " "))
+        w.write(0, into: &out)
+        out.append(UInt8(ascii: " "))
+        w.write(951_782_400_000_000_001, into: &out)  // 2000-02-29
+        XCTAssertEqual(out.makeString(), "2026-11-21T23:25:28.492651123Z 1970-01-01T00:00:00.000000000Z 2000-02-29T00:00:00.000000001Z")
+    }
+
+    func testSnapLengthCutIsDecodedAsFarAsItGoesAndFlagged() throws {
+        // A real answer (from the sample capture) recorded with a 100-byte snap length.
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/sample.pcap")
+        let (events, _) = try decodeFrames(sample, ports: [53])
+        let big = try XCTUnwrap(events.first { $0.event.layout.isResponse && $0.message.count > 100 && $0.event.transport == .udp })
+        // Rebuild the frame: Ethernet + IPv4 + UDP + message, then cut it.
+        var frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00]
+        let udpLength = 8 + big.message.count
+        frame += [0x45, 0, UInt8((20 + udpLength) >> 8), UInt8((20 + udpLength) & 0xff), 0, 0, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]
+        frame += [0, 53, 0x30, 0x39, UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0] + big.message
+        let cut = Array(frame.prefix(100))
+        var counters = DecodeCounters()
+        var batch = EventBatch()
+        cut.withUnsafeBytes {
+            PacketProcessor(ports: [53]).process(
+                packet: $0, originalLength: frame.count, linkType: 1, timestamp: 0, into: &batch, counters: &counters)
+        }
+        XCTAssertEqual(batch.count, 1)
+        XCTAssertTrue(batch[0].markers.contains(.captureTruncated))
+        XCTAssertTrue(batch[0].isMalformed)
+        XCTAssertEqual(batch[0].layout.id, big.event.layout.id)
+        XCTAssertEqual(counters.captureTruncated, 1)
+        var formatter = BatchFormatter(format: .json)
+        var out = OutputBuffer()
+        formatter.write(batch, into: &out)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.makeArray())) as? [String: Any])
+        XCTAssertEqual(object["capture_truncated"] as? Bool, true)
+        XCTAssertEqual(object["malformed"] as? Bool, true)
+    }
+}
