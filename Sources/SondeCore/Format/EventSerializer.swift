@@ -63,7 +63,7 @@ public enum EventSerializer {
         emitter.endObject(into: &out)
         if l.hasQuestion {
             emitter.key("qname", into: &out)
-            emitter.presentation(into: &out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0) }
+            emitter.plain(into: &out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0, quoted: true) }
             emitter.key("qtype", into: &out)
             emitter.plain(into: &out) { DNSType.write(l.qtype, into: &$0) }
             emitter.key("qclass", into: &out)
@@ -126,7 +126,7 @@ public enum EventSerializer {
             written += 1
             emitter.beginObject(into: &out)
             emitter.key("name", into: &out)
-            emitter.presentation(into: &out) { DomainName.write(message, at: rr.nameOffset, into: &$0) }
+            emitter.plain(into: &out) { DomainName.write(message, at: rr.nameOffset, into: &$0, quoted: true) }
             emitter.key("type", into: &out)
             emitter.plain(into: &out) { DNSType.write(rr.type, into: &$0) }
             emitter.key("class", into: &out)

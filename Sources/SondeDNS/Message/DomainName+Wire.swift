@@ -83,19 +83,22 @@ public enum DomainName {
     /// Writes the presentation form of the name at `start` (RFC 1035 §5.1 escapes, trailing dot, case kept).
     ///
     /// The name should have passed ``validate(_:at:)``; if it did not, this stops at the first fault and the
-    /// output ends there, so it is safe on any bytes.
+    /// output ends there, so it is safe on any bytes. With `quoted`, every backslash and quote is itself escaped
+    /// by a backslash, as inside a JSON string or a YAML double-quoted scalar, so the caller needs no second pass.
     /// - Returns: the offset just after the name where it is written.
     @inlinable
     @discardableResult
-    public static func write(_ message: UnsafeRawBufferPointer, at start: Int, into out: inout OutputBuffer) -> Int {
+    public static func write(
+        _ message: UnsafeRawBufferPointer, at start: Int, into out: inout OutputBuffer, quoted: Bool = false
+    ) -> Int {
         let count = message.count
         var pos = start
         var runStart = start
         var end = -1
         var hops = 0
         var wroteLabel = false
-        // 255 wire octets can expand at most four times (\DDD) plus dots.
-        out.reserve(maxWireLength &* 4 &+ 2)
+        // 255 wire octets can expand at most five times (\\DDD when quoted) plus dots.
+        out.reserve(maxWireLength &* 5 &+ 2)
         let classes = presentationClasses.utf8Start
         var budget = maxWireLength
         while pos < count {
@@ -117,8 +120,13 @@ public enum DomainName {
                         out.uncheckedAppend(b)
                     case UInt8(ascii: "e"):
                         out.uncheckedAppend(UInt8(ascii: "\\"))
+                        if quoted {
+                            out.uncheckedAppend(UInt8(ascii: "\\"))
+                            if b == UInt8(ascii: "\\") || b == UInt8(ascii: "\"") { out.uncheckedAppend(UInt8(ascii: "\\")) }
+                        }
                         out.uncheckedAppend(b)
                     default:
+                        if quoted { out.uncheckedAppend(UInt8(ascii: "\\")) }
                         out.uncheckedAppend(UInt8(ascii: "\\"))
                         out.uncheckedAppend(0x30 &+ b / 100)
                         out.uncheckedAppend(0x30 &+ (b / 10) % 10)

@@ -66,7 +66,17 @@ final class ByteSource {
     func consume(_ n: Int) {
         start += n
         consumedTotal += n
+        // Give back the pages of a mapped file behind the reader, so memory stays flat on a large capture.
+        if let mapped, start - released >= Self.releaseStep {
+            let upTo = start & ~(Self.releaseStep - 1)
+            _ = madvise(mapped + released, upTo - released, MADV_DONTNEED)
+            released = upTo
+        }
     }
+
+    /// Mapped bytes are released in steps of this size (a multiple of any page size).
+    static let releaseStep = 16 << 20
+    private var released = 0
 
     /// Reads more bytes, keeping the unconsumed ones; `minimum` asks for room for a record of that size.
     /// Returns false at end of input.
