@@ -24,9 +24,10 @@ let package = Package(
             dependencies: ["SondeDNS", "SondePacket", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "SondeInputs", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
+        .target(name: "SondeTransforms", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
         .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS"]),
         // The executable parses arguments and calls the builder in SondeApp, which tests call too.
-        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeOutputs"]),
+        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs"]),
         .executableTarget(
             name: "sonde",
             dependencies: ["SondeApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -35,6 +36,7 @@ let package = Package(
         .testTarget(name: "SondeDNSTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondeDNSPresentationTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
+        .testTarget(name: "SondeTransformsTests", dependencies: ["SondeTransforms", "SondeCore", "SondeDNS", "SondePacket"]),
         .testTarget(
             name: "SondeCoreTests",
             dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")]

@@ -7,6 +7,7 @@ public import SondeCore
 import SondeInputs
 import SondeOutputs
 import SondePacket
+import SondeTransforms
 
 /// Runs `sonde read`: files → events → outputs, then the report. The command line and the tests both call it.
 public enum ReadRunner {
@@ -40,14 +41,18 @@ public enum ReadRunner {
         var messages: UInt64 = 0
         let start = ProgressReporter.nowSeconds()
         let progress = ProgressReporter.make(enabled: configuration.progress)
+        let matcher = QueryResponseMatcher()
         try input.run(progress: progress) { batch in
+            matcher.process(&batch)
             messages += UInt64(batch.count)
             if counting { summary.add(batch) }
             for o in outputs { try o.write(batch) }
         }
+        matcher.finish()
         for o in outputs { try o.finish() }
         let elapsed = ProgressReporter.nowSeconds() - start
-        let report = SummaryReport(summary: summary, decode: input.counters, files: paths.count, elapsed: elapsed)
+        let report = SummaryReport(
+            summary: summary, decode: input.counters, matching: matcher.counters, files: paths.count, elapsed: elapsed)
         for failure in input.failures { writeError("sonde: \(failure)\n") }
         switch configuration.summary.mode {
         case .off: break

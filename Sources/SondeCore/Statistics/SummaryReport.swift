@@ -4,14 +4,19 @@ public import SondeDNS
 public struct SummaryReport {
     public var summary: TrafficSummary
     public var decode: DecodeCounters
+    public var matching: MatchingCounters
     /// Files read.
     public var files: Int
     /// Wall-clock seconds.
     public var elapsed: Double
 
-    public init(summary: TrafficSummary, decode: DecodeCounters, files: Int, elapsed: Double) {
+    public init(
+        summary: TrafficSummary, decode: DecodeCounters, matching: MatchingCounters = MatchingCounters(), files: Int,
+        elapsed: Double
+    ) {
         self.summary = summary
         self.decode = decode
+        self.matching = matching
         self.files = files
         self.elapsed = elapsed
     }
@@ -55,6 +60,10 @@ public struct SummaryReport {
         )
         lines.append(
             "pending:   IP fragments \(Self.grouped(d.ipFragments)), TCP segments without a whole message \(Self.grouped(d.tcpIncomplete)), cut by snap length \(Self.grouped(d.captureTruncated))"
+        )
+        let m = matching
+        lines.append(
+            "matching:  answered \(Self.grouped(m.matched)), unanswered \(Self.grouped(m.unanswered)), responses without a query \(Self.grouped(m.unmatchedResponses)), retransmitted queries \(Self.grouped(m.duplicateQueries))"
         )
         let qtypes = TrafficSummary.top(s.queryTypes, 10).map { e in "\(Self.mnemonic { DNSType.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
         lines.append("qtypes:    \(qtypes.isEmpty ? "-" : qtypes.joined(separator: ", "))")
@@ -110,6 +119,10 @@ public struct SummaryReport {
         fields.append("\"qtype_queries\":\(object(qtypes))")
         fields.append("\"top_qnames\":[\(top.joined(separator: ","))]")
         fields.append("\"untracked_names\":\(s.names.untracked)")
+        fields.append("\"answered\":\(matching.matched)")
+        fields.append("\"unanswered\":\(matching.unanswered)")
+        fields.append("\"unmatched_responses\":\(matching.unmatchedResponses)")
+        fields.append("\"duplicate_queries\":\(matching.duplicateQueries)")
         return "{" + fields.joined(separator: ",") + "}\n"
     }
 }

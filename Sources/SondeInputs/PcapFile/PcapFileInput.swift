@@ -37,7 +37,7 @@ public final class PcapFileInput {
     public init(configuration: Configuration) { self.configuration = configuration }
 
     /// Reads every file, handing full batches to `sink`; `progress` is told about bytes read.
-    public func run(progress: ProgressReporter? = nil, sink: (borrowing EventBatch) throws -> Void) throws {
+    public func run(progress: ProgressReporter? = nil, sink: (inout EventBatch) throws -> Void) throws {
         var batch = EventBatch(identity: configuration.identity, capacity: configuration.batchSize)
         let processor = PacketProcessor(ports: configuration.ports, input: .pcap)
         var sources: [ByteSource] = []
@@ -56,13 +56,13 @@ public final class PcapFileInput {
             }
             doneBytes += source.consumedTotal
         }
-        if !batch.isEmpty { try sink(batch) }
+        if !batch.isEmpty { try sink(&batch) }
         progress?.finish()
     }
 
     private func read(
         _ source: ByteSource, _ processor: PacketProcessor, _ batch: inout EventBatch, _ progress: ProgressReporter?,
-        _ before: Int, _ sink: (borrowing EventBatch) throws -> Void
+        _ before: Int, _ sink: (inout EventBatch) throws -> Void
     ) throws {
         var decoder = CaptureFileDecoder()
         var counters = self.counters
@@ -81,7 +81,7 @@ public final class PcapFileInput {
                     timestamp: r.timestampNanoseconds, into: &batch, counters: &counters)
                 source.consume(r.consumed)
                 if batch.count >= batchSize {
-                    try sink(batch)
+                    try sink(&batch)
                     batch.removeAll()
                     progress?.update(bytes: before + source.consumedTotal, messages: counters.dnsPackets)
                 }

@@ -1,0 +1,223 @@
+public import SondeCore
+import SondeDNS
+import SondePacket
+
+/// Matches each response to its query to fill the response's `latency`, and counts queries that were never
+/// answered and responses that answer nothing seen.
+///
+/// A query and its response match when they share the client and server addresses and ports, the transport, the
+/// message ID and the question (name case-folded, type, class). The table is bounded (``Configuration/maxPending``)
+/// and entries older than ``Configuration/timeoutNanoseconds`` (in capture time) are retired as unanswered. Queries
+/// arrive in time order, so a FIFO of insertions finds the expired ones without scanning the table.
+///
+/// It runs synchronously over each batch, before the outputs: no allocation per message once the table exists.
+public final class QueryResponseMatcher {
+    /// Limits of the matcher.
+    public struct Configuration: Sendable {
+        /// Queries waiting for an answer, at most (each costs 64 bytes of table and 16 of FIFO).
+        public var maxPending: Int
+        /// How long a query waits for its answer, in capture time.
+        public var timeoutNanoseconds: Int64
+
+        public init(maxPending: Int = 1 << 20, timeoutNanoseconds: Int64 = 10_000_000_000) {
+            self.maxPending = maxPending
+            self.timeoutNanoseconds = timeoutNanoseconds
+        }
+    }
+
+    /// What the matcher saw.
+    public typealias Counters = MatchingCounters
+
+    /// A pending query, kept in a ring in arrival (time) order.
+    struct Entry {
+        var hash: UInt64 = 0
+        var client: IPAddress = .unspecifiedIPv4
+        var server: IPAddress = .unspecifiedIPv4
+        var clientPort: UInt16 = 0
+        var serverPort: UInt16 = 0
+        var id: UInt16 = 0
+        var qtype: UInt16 = 0
+        var qclass: UInt16 = 0
+        var transport: UInt8 = 0
+        var pending = false
+        var timestamp: Int64 = 0
+    }
+
+    /// An index slot: the hash and where the entry sits in the ring (-1: empty).
+    struct Slot {
+        var hash: UInt64 = 0
+        var ring: Int32 = -1
+    }
+
+    public let configuration: Configuration
+    public private(set) var counters = Counters()
+    let ring: UnsafeMutablePointer<Entry>
+    let capacity: Int
+    var head = 0
+    var used = 0
+    let index: UnsafeMutablePointer<Slot>
+    let mask: Int
+    /// Queries waiting for an answer now.
+    public private(set) var pendingQueries = 0
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        capacity = max(configuration.maxPending, 1)
+        ring = .allocate(capacity: capacity)
+        ring.initialize(repeating: Entry(), count: capacity)
+        // Twice the entries as index slots keeps linear probes short (load factor at most 1/2).
+        var slots = 16
+        while slots < capacity * 2 { slots <<= 1 }
+        mask = slots - 1
+        index = .allocate(capacity: slots)
+        index.initialize(repeating: Slot(), count: slots)
+    }
+
+    deinit {
+        ring.deallocate()
+        index.deallocate()
+    }
+
+    /// Matches every event of `batch`, setting the latency of matched responses.
+    public func process(_ batch: inout EventBatch) {
+        for i in 0..<batch.count {
+            let e = batch[i]
+            let l = e.layout
+            guard l.hasQuestion else {
+                counters.unmatchable &+= 1
+                continue
+            }
+            let message = batch.message(at: i)
+            expire(before: e.timestamp &- configuration.timeoutNanoseconds)
+            var probe = Entry()
+            probe.id = l.id
+            probe.qtype = l.qtype
+            probe.qclass = l.qclass
+            probe.transport = e.transport.rawValue
+            if l.isResponse {
+                probe.client = e.destination
+                probe.clientPort = e.destinationPort
+                probe.server = e.source
+                probe.serverPort = e.sourcePort
+            } else {
+                probe.client = e.source
+                probe.clientPort = e.sourcePort
+                probe.server = e.destination
+                probe.serverPort = e.destinationPort
+            }
+            probe.hash = Self.hash(probe, message, nameAt: Int(l.questionOffset))
+            if l.isResponse {
+                if let slot = find(probe) {
+                    let r = Int(index[slot].ring)
+                    let latency = e.timestamp &- ring[r].timestamp
+                    if latency >= 0 { batch[i].latency = latency }
+                    ring[r].pending = false
+                    removeSlot(slot)
+                    pendingQueries -= 1
+                    counters.matched &+= 1
+                } else {
+                    counters.unmatchedResponses &+= 1
+                }
+            } else if find(probe) != nil {
+                counters.duplicateQueries &+= 1
+            } else {
+                insert(probe, timestamp: e.timestamp)
+            }
+        }
+    }
+
+    /// Retires every pending query (at the end of a run); they count as unanswered.
+    public func finish() {
+        expire(before: .max)
+    }
+
+    static func hash(_ p: Entry, _ message: UnsafeRawBufferPointer, nameAt offset: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        @inline(__always) func mix(_ v: UInt64) {
+            h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+        mix(p.client.high)
+        mix(p.client.low)
+        mix(p.server.high)
+        mix(p.server.low)
+        mix(UInt64(p.clientPort) | UInt64(p.serverPort) << 16 | UInt64(p.id) << 32 | UInt64(p.transport) << 48)
+        mix(UInt64(p.qtype) | UInt64(p.qclass) << 16)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 33) { words in
+            let scratch = UnsafeMutableRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt8.self)
+            let n = DomainName.copyFoldedWire(message, at: offset, into: scratch)
+            var i = n
+            while i & 7 != 0 {
+                scratch[i] = 0
+                i += 1
+            }
+            for w in 0..<(n + 7) >> 3 { mix(words[w]) }
+        }
+        return h
+    }
+
+    func same(_ a: Entry, _ b: Entry) -> Bool {
+        a.hash == b.hash && a.id == b.id && a.clientPort == b.clientPort && a.serverPort == b.serverPort
+            && a.qtype == b.qtype && a.qclass == b.qclass && a.transport == b.transport && a.client == b.client
+            && a.server == b.server
+    }
+
+    /// The index slot of the pending query equal to `probe`.
+    func find(_ probe: Entry) -> Int? {
+        var i = Int(truncatingIfNeeded: probe.hash) & mask
+        while index[i].ring >= 0 {
+            if index[i].hash == probe.hash && same(ring[Int(index[i].ring)], probe) { return i }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    func insert(_ probe: Entry, timestamp: Int64) {
+        if used == capacity {
+            // The ring is full: free its oldest place, retiring that query if it is still unanswered.
+            popOldest()
+        }
+        let r = (head + used) % capacity
+        var entry = probe
+        entry.pending = true
+        entry.timestamp = timestamp
+        ring[r] = entry
+        used += 1
+        var i = Int(truncatingIfNeeded: probe.hash) & mask
+        while index[i].ring >= 0 { i = (i + 1) & mask }
+        index[i] = Slot(hash: probe.hash, ring: Int32(r))
+        pendingQueries += 1
+    }
+
+    /// Frees the oldest ring place; a query still pending there is retired as unanswered.
+    func popOldest() {
+        guard used > 0 else { return }
+        if ring[head].pending {
+            if let slot = find(ring[head]) { removeSlot(slot) }
+            ring[head].pending = false
+            pendingQueries -= 1
+            counters.unanswered &+= 1
+        }
+        head = (head + 1) % capacity
+        used -= 1
+    }
+
+    func expire(before cutoff: Int64) {
+        while used > 0 && (ring[head].timestamp < cutoff || !ring[head].pending) { popOldest() }
+    }
+
+    /// Backward-shift deletion keeps linear probing correct without tombstones (only index slots move).
+    func removeSlot(_ slot: Int) {
+        var hole = slot
+        var i = (slot + 1) & mask
+        while index[i].ring >= 0 {
+            let home = Int(truncatingIfNeeded: index[i].hash) & mask
+            if (hole - home) & mask < (i - home) & mask {
+                index[hole] = index[i]
+                hole = i
+            }
+            i = (i + 1) & mask
+        }
+        index[hole] = Slot()
+    }
+}
