@@ -14,7 +14,9 @@ public final class NameCounter {
     deinit { table.free() }
 
     /// Counts the name at `offset` in `message`.
-    public func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int) { table.add(message, nameAt: offset) }
+    public func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int) {
+        table.add(message, nameAt: offset, hash: DomainName.foldedHash(message, at: offset))
+    }
 
     /// Distinct names held.
     public var distinct: Int { table.distinct }
@@ -69,36 +71,19 @@ struct NameTable {
         arena.deallocate()
     }
 
-    /// Counts the name at `offset` in `message`.
+    /// Counts the name at `offset` in `message`, whose folded hash is `hash`.
+    ///
+    /// Names are told apart by their 64-bit hash alone: among a million names the chance that any two share one
+    /// is about 3e-8, and the cost would be one name counted under another. The bytes are copied only when a name
+    /// is new.
     @inline(__always)
-    mutating func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int) {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 33) { words in
-            let scratch = UnsafeMutableRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt8.self)
-            let n = DomainName.copyFoldedWire(message, at: offset, into: scratch)
-            guard n > 0 else { return }
-            // Zero the tail of the last word so names hash and compare a word at a time.
-            let wordCount = (n + 7) >> 3
-            var i = n
-            while i < wordCount << 3 {
-                scratch[i] = 0
-                i &+= 1
-            }
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-            for w in 0..<wordCount {
-                h = (h ^ words[w]) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 31
-            }
-            add(scratch, count: n, words: wordCount, hash: h)
-        }
-    }
-
-    @inline(__always)
-    mutating func add(_ name: UnsafeMutablePointer<UInt8>, count n: Int, words: Int, hash h: UInt64) {
+    mutating func add(_ message: UnsafeRawBufferPointer, nameAt offset: Int, hash h: UInt64) {
+        guard h != 0 else { return }
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let e = entries[i]
             if e.offset < 0 { break }
-            if e.hash == h && Int(e.length) == n && memcmpBytes(arena + Int(e.offset), name, n) {
+            if e.hash == h {
                 entries[i].count &+= 1
                 return
             }
@@ -108,8 +93,9 @@ struct NameTable {
             untracked &+= 1
             return
         }
-        if arenaCount + n > arenaCapacity { growArena(arenaCount + n) }
-        (arena + arenaCount).update(from: name, count: n)
+        if arenaCount + DomainName.maxWireLength > arenaCapacity { growArena(arenaCount + DomainName.maxWireLength) }
+        let n = DomainName.copyFoldedWire(message, at: offset, into: arena + arenaCount)
+        guard n > 0 else { return }
         entries[i] = Entry(hash: h, offset: Int32(arenaCount), length: Int32(n), count: 1)
         arenaCount += n
         distinct += 1
@@ -139,20 +125,4 @@ struct NameTable {
         }
         old.deallocate()
     }
-}
-
-@inline(__always)
-func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
-    var i = 0
-    while i + 8 <= n {
-        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-            return false
-        }
-        i += 8
-    }
-    while i < n {
-        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-        i += 1
-    }
-    return true
 }

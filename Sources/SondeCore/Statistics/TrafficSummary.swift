@@ -84,7 +84,7 @@ public final class TrafficSummary {
             opcodes[Int(l.opcode)] &+= 1
             transports[Int(e.transport.rawValue)] &+= 1
             if e.source.family == .v6 { t.ipv6 &+= 1 } else { t.ipv4 &+= 1 }
-            if l.hasQuestion { nameTable.add(message, nameAt: Int(l.questionOffset)) }
+            if l.hasQuestion { nameTable.add(message, nameAt: Int(l.questionOffset), hash: l.qnameHash) }
         }
         names.table = nameTable
         totals = t

@@ -152,6 +152,63 @@ public enum DomainName {
         return end < 0 ? count : end
     }
 
+    /// A 64-bit hash of the name at `start` with ASCII letters folded to lower case, computed in one walk
+    /// without copying: the key by which names are counted and queries matched to responses.
+    /// - Returns: the hash, or 0 when the name is not well formed.
+    @inlinable
+    public static func foldedHash(_ message: UnsafeRawBufferPointer, at start: Int) -> UInt64 {
+        let count = message.count
+        var pos = start
+        var runStart = start
+        var hops = 0
+        var total = 0
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var word: UInt64 = 0
+        var filled: UInt64 = 0
+        @inline(__always) func feed(_ b: UInt8) {
+            word |= UInt64(b) << (filled &* 8)
+            filled &+= 1
+            if filled == 8 {
+                h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                word = 0
+                filled = 0
+            }
+        }
+        while pos < count {
+            let len = Int(message[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                total &+= len &+ 1
+                guard total <= maxWireLength, pos &+ 1 &+ len <= count else { return 0 }
+                feed(UInt8(len))
+                if len == 0 {
+                    h = (h ^ word ^ UInt64(total) << 56) &* 0x94D0_49BB_1331_11EB
+                    h ^= h >> 29
+                    return h | 1
+                }
+                var i = pos &+ 1
+                let labelEnd = i &+ len
+                while i < labelEnd {
+                    let b = message[i]
+                    feed((b &- 0x41) < 26 ? b | 0x20 : b)
+                    i &+= 1
+                }
+                pos = labelEnd
+            case 0xC0:
+                guard pos &+ 1 < count else { return 0 }
+                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
+                hops &+= 1
+                guard target < runStart, hops <= maxPointerHops else { return 0 }
+                pos = target
+                runStart = target
+            default:
+                return 0
+            }
+        }
+        return 0
+    }
+
     /// Copies the name at `start` in uncompressed wire form, ASCII letters folded to lower case, into `buffer`
     /// (which must hold ``maxWireLength`` bytes). Used for case-insensitive keys (top names, matching).
     /// - Returns: the number of bytes written, or 0 when the name is not well formed.

@@ -37,6 +37,7 @@ extension MessageLayout {
             }
             if q == 0 {
                 questionOffset = Int32(pos)
+                qnameHash = DomainName.foldedHash(message, at: pos)
                 qtype = message.loadBigEndianUInt16(at: nameEnd)
                 qclass = message.loadBigEndianUInt16(at: nameEnd &+ 2)
             }

@@ -30,6 +30,9 @@ public struct MessageLayout: Sendable, Hashable {
     public var questionOffset: Int32 = -1
     /// QTYPE and QCLASS of the first question.
     public var qtype: UInt16 = 0, qclass: UInt16 = 0
+    /// ``DomainName/foldedHash(_:at:)`` of the first question's name (0 without a question): computed once here
+    /// so that counting names and matching queries to responses need not walk the name again.
+    public var qnameHash: UInt64 = 0
 
     /// Offsets of the first record of each section, and where the last complete record ends.
     public var answerOffset: Int32 = 0, authorityOffset: Int32 = 0, additionalOffset: Int32 = 0, endOffset: Int32 = 0

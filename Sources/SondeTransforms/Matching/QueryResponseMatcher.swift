@@ -14,12 +14,13 @@ import SondePacket
 public final class QueryResponseMatcher {
     /// Limits of the matcher.
     public struct Configuration: Sendable {
-        /// Queries waiting for an answer, at most (each costs 64 bytes of table and 16 of FIFO).
+        /// Queries waiting for an answer, at most (each costs about 80 bytes of ring; the index grows with the
+        /// queries actually pending).
         public var maxPending: Int
         /// How long a query waits for its answer, in capture time.
         public var timeoutNanoseconds: Int64
 
-        public init(maxPending: Int = 1 << 20, timeoutNanoseconds: Int64 = 10_000_000_000) {
+        public init(maxPending: Int = 1 << 18, timeoutNanoseconds: Int64 = 10_000_000_000) {
             self.maxPending = maxPending
             self.timeoutNanoseconds = timeoutNanoseconds
         }
@@ -55,8 +56,8 @@ public final class QueryResponseMatcher {
     let capacity: Int
     var head = 0
     var used = 0
-    let index: UnsafeMutablePointer<Slot>
-    let mask: Int
+    var index: UnsafeMutablePointer<Slot>
+    var mask: Int
     /// Queries waiting for an answer now.
     public private(set) var pendingQueries = 0
 
@@ -65,12 +66,11 @@ public final class QueryResponseMatcher {
         capacity = max(configuration.maxPending, 1)
         ring = .allocate(capacity: capacity)
         ring.initialize(repeating: Entry(), count: capacity)
-        // Twice the entries as index slots keeps linear probes short (load factor at most 1/2).
-        var slots = 16
-        while slots < capacity * 2 { slots <<= 1 }
-        mask = slots - 1
-        index = .allocate(capacity: slots)
-        index.initialize(repeating: Slot(), count: slots)
+        // The index starts small and doubles as pending queries grow (load factor at most 1/2): in practice few
+        // queries are pending at once, and a small index stays in cache, which is what makes matching cheap.
+        mask = 1023
+        index = .allocate(capacity: mask + 1)
+        index.initialize(repeating: Slot(), count: mask + 1)
     }
 
     deinit {
@@ -87,7 +87,6 @@ public final class QueryResponseMatcher {
                 counters.unmatchable &+= 1
                 continue
             }
-            let message = batch.message(at: i)
             expire(before: e.timestamp &- configuration.timeoutNanoseconds)
             var probe = Entry()
             probe.id = l.id
@@ -105,7 +104,7 @@ public final class QueryResponseMatcher {
                 probe.server = e.destination
                 probe.serverPort = e.destinationPort
             }
-            probe.hash = Self.hash(probe, message, nameAt: Int(l.questionOffset))
+            probe.hash = Self.hash(probe, qnameHash: l.qnameHash)
             if l.isResponse {
                 if let slot = find(probe) {
                     let r = Int(index[slot].ring)
@@ -131,8 +130,8 @@ public final class QueryResponseMatcher {
         expire(before: .max)
     }
 
-    static func hash(_ p: Entry, _ message: UnsafeRawBufferPointer, nameAt offset: Int) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static func hash(_ p: Entry, qnameHash: UInt64) -> UInt64 {
+        var h: UInt64 = qnameHash
         @inline(__always) func mix(_ v: UInt64) {
             h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
@@ -143,16 +142,6 @@ public final class QueryResponseMatcher {
         mix(p.server.low)
         mix(UInt64(p.clientPort) | UInt64(p.serverPort) << 16 | UInt64(p.id) << 32 | UInt64(p.transport) << 48)
         mix(UInt64(p.qtype) | UInt64(p.qclass) << 16)
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 33) { words in
-            let scratch = UnsafeMutableRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt8.self)
-            let n = DomainName.copyFoldedWire(message, at: offset, into: scratch)
-            var i = n
-            while i & 7 != 0 {
-                scratch[i] = 0
-                i += 1
-            }
-            for w in 0..<(n + 7) >> 3 { mix(words[w]) }
-        }
         return h
     }
 
@@ -183,10 +172,29 @@ public final class QueryResponseMatcher {
         entry.timestamp = timestamp
         ring[r] = entry
         used += 1
-        var i = Int(truncatingIfNeeded: probe.hash) & mask
-        while index[i].ring >= 0 { i = (i + 1) & mask }
-        index[i] = Slot(hash: probe.hash, ring: Int32(r))
         pendingQueries += 1
+        if pendingQueries * 2 > mask + 1 {
+            growIndex()
+        } else {
+            var i = Int(truncatingIfNeeded: probe.hash) & mask
+            while index[i].ring >= 0 { i = (i + 1) & mask }
+            index[i] = Slot(hash: probe.hash, ring: Int32(r))
+        }
+    }
+
+    /// Doubles the index and refills it from the pending queries of the ring.
+    func growIndex() {
+        index.deallocate()
+        mask = (mask + 1) * 2 - 1
+        index = .allocate(capacity: mask + 1)
+        index.initialize(repeating: Slot(), count: mask + 1)
+        for k in 0..<used {
+            let r = (head + k) % capacity
+            guard ring[r].pending else { continue }
+            var i = Int(truncatingIfNeeded: ring[r].hash) & mask
+            while index[i].ring >= 0 { i = (i + 1) & mask }
+            index[i] = Slot(hash: ring[r].hash, ring: Int32(r))
+        }
     }
 
     /// Frees the oldest ring place; a query still pending there is retired as unanswered.
