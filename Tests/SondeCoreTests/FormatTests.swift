@@ -33,6 +33,37 @@ final class FormatTests: XCTestCase {
         }
     }
 
+    func testHandWrittenJSONMatchesTheGenericSerializer() throws {
+        for file in ["lo-mixed.pcap", "edge-malformed.pcap", "edge-compression-loop.pcap", "gen-sample.pcap"] {
+            let (events, _) = try decodeFrames(try Corpus.pcap(file))
+            var batch = EventBatch(identity: "x\"y")
+            for (i, f) in events.enumerated() {
+                var e = f.event
+                if i % 3 == 0 { e.latency = Int64(i) * 1_234_567 }
+                if i % 7 == 0 { e.markers = [.tcpReassembled, .captureTruncated] }
+                f.message.withUnsafeBytes { batch.append(e, message: $0) }
+            }
+            var formatter = BatchFormatter(format: .json)
+            var fast = OutputBuffer()
+            formatter.write(batch, into: &fast)
+            var generic = OutputBuffer()
+            var context = FormatContext()
+            var emitter = JSONEmitter()
+            batch.identityEscaped.withUnsafeBytes { identity in
+                batch.forEach { e, m in
+                    EventSerializer.write(e, message: m, identity: identity, context: &context, emitter: &emitter, into: &generic)
+                }
+            }
+            let a = fast.makeString().split(separator: "\n")
+            let b = generic.makeString().split(separator: "\n")
+            XCTAssertEqual(a.count, b.count)
+            for (x, y) in zip(a, b) where x != y {
+                XCTFail("\(file):\n\(x)\n\(y)")
+                break
+            }
+        }
+    }
+
     func testNamesWithOddBytesArePrintableAndRoundTrip() throws {
         let text = try format("lo-mixed.pcap", .json)
         let names = text.split(separator: "\n").compactMap {

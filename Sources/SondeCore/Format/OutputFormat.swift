@@ -31,7 +31,10 @@ public struct BatchFormatter {
     public mutating func write(_ batch: borrowing EventBatch, into out: inout OutputBuffer) {
         batch.identityEscaped.withUnsafeBytes { identity in
             switch format {
-            case .json: writeStructured(batch, identity, JSONEmitter(), &out)
+            case .json:
+                batch.forEach { e, message in
+                    JSONFormat.write(e, message: message, identity: identity, context: &context, into: &out)
+                }
             case .yaml: writeStructured(batch, identity, YAMLEmitter(), &out)
             case .text:
                 batch.forEach { e, message in

@@ -1,0 +1,157 @@
+public import SondeDNS
+public import SondePacket
+
+/// One JSON object per event, one per line (JSON Lines), written by hand for speed.
+///
+/// The keys and values are those of ``EventSerializer`` (which writes YAML, and JSON too in the tests that keep
+/// the two in step). Here every run of constant text between two values — a closing quote, a comma, the next
+/// key — is a single literal copy, and no separator state is tracked: the field order is fixed.
+public enum JSONFormat {
+    /// Writes one event and its newline.
+    @inline(__always)
+    public static func write(
+        _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        context: inout FormatContext, into out: inout OutputBuffer
+    ) {
+        let l = e.layout
+        out.append("{\"time\":\"")
+        context.time.write(e.timestamp, into: &out)
+        out.append("\",\"identity\":\"")
+        out.append(identity)
+        out.append("\",\"input\":\"")
+        out.append(e.input.name)
+        out.append(e.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
+        out.append(e.transport.name)
+        out.append("\",\"src_ip\":\"")
+        out.append(address: e.source)
+        out.append("\",\"src_port\":")
+        out.appendDecimal(UInt64(e.sourcePort))
+        out.append(",\"dst_ip\":\"")
+        out.append(address: e.destination)
+        out.append("\",\"dst_port\":")
+        out.appendDecimal(UInt64(e.destinationPort))
+        out.append(",\"id\":")
+        out.appendDecimal(UInt64(l.id))
+        out.append(l.isResponse ? ",\"response\":true,\"opcode\":\"" : ",\"response\":false,\"opcode\":\"")
+        DNSOpcode.write(l.opcode, into: &out)
+        out.append("\",\"rcode\":\"")
+        DNSRcode.write(l.rcode, into: &out)
+        out.append(l.aa ? "\",\"flags\":{\"aa\":true" : "\",\"flags\":{\"aa\":false")
+        out.append(l.tc ? ",\"tc\":true" : ",\"tc\":false")
+        out.append(l.rd ? ",\"rd\":true" : ",\"rd\":false")
+        out.append(l.ra ? ",\"ra\":true" : ",\"ra\":false")
+        out.append(l.ad ? ",\"ad\":true" : ",\"ad\":false")
+        out.append(l.cd ? ",\"cd\":true}" : ",\"cd\":false}")
+        if l.hasQuestion {
+            out.append(",\"qname\":\"")
+            DomainName.write(message, at: Int(l.questionOffset), into: &out, quoted: true)
+            out.append("\",\"qtype\":\"")
+            DNSType.write(l.qtype, into: &out)
+            out.append("\",\"qclass\":\"")
+            DNSClass.write(l.qclass, into: &out)
+            out.append("\",\"size\":")
+        } else {
+            out.append(",\"qname\":null,\"qtype\":null,\"qclass\":null,\"size\":")
+        }
+        out.appendDecimal(UInt64(message.count))
+        out.append(",\"qd_count\":")
+        out.appendDecimal(UInt64(l.qdCount))
+        out.append(",\"an_count\":")
+        out.appendDecimal(UInt64(l.anCount))
+        out.append(",\"ns_count\":")
+        out.appendDecimal(UInt64(l.nsCount))
+        out.append(",\"ar_count\":")
+        out.appendDecimal(UInt64(l.arCount))
+        out.append(",\"answers\":")
+        writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), into: &out)
+        out.append(",\"authority\":")
+        writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), into: &out)
+        out.append(",\"additional\":")
+        let additional = Int(l.additionalRecords) - (l.hasEDNS ? 1 : 0)
+        writeRecords(message, from: Int(l.additionalOffset), count: additional, into: &out)
+        if l.hasEDNS { writeEDNS(l, message, into: &out) }
+        if e.latency >= 0 {
+            out.append(",\"latency\":")
+            writeSeconds(e.latency, into: &out)
+        }
+        if e.markers.rawValue != 0 {
+            if e.markers.contains(.captureTruncated) { out.append(",\"capture_truncated\":true") }
+            if e.markers.contains(.tcpReassembled) { out.append(",\"tcp_reassembled\":true") }
+            if e.markers.contains(.ipDefragmented) { out.append(",\"ip_defragmented\":true") }
+        }
+        if let reason = l.errorReason {
+            out.append(",\"malformed\":true,\"error\":\"")
+            let start = out.count
+            out.writeDescription(of: DNSDecodingError(reason, section: l.errorSection, offset: Int(l.errorOffset)))
+            out.escapeQuotesAndBackslashes(from: start)
+            out.append("\"}\n")
+        } else {
+            out.append(",\"malformed\":false}\n")
+        }
+    }
+
+    /// `[{"name":…,"type":…,"class":…,"ttl":…,"rdata":…},…]`, the OPT record left out.
+    @inline(__always)
+    static func writeRecords(_ message: UnsafeRawBufferPointer, from offset: Int, count: Int, into out: inout OutputBuffer) {
+        guard count > 0 else {
+            out.append("[]")
+            return
+        }
+        var cursor = RecordCursor(message: message, offset: offset)
+        var written = 0
+        while written < count, let rr = cursor.next() {
+            if rr.type == 41 { continue }
+            out.append(written == 0 ? "[{\"name\":\"" : ",{\"name\":\"")
+            written += 1
+            DomainName.write(message, at: rr.nameOffset, into: &out, quoted: true)
+            out.append("\",\"type\":\"")
+            DNSType.write(rr.type, into: &out)
+            out.append("\",\"class\":\"")
+            DNSClass.write(rr.rrclass, into: &out)
+            out.append("\",\"ttl\":")
+            out.appendDecimal(UInt64(rr.ttl))
+            out.append(",\"rdata\":\"")
+            let start = out.count
+            out.appendRData(rr, message)
+            out.escapeQuotesAndBackslashes(from: start)
+            out.append("\"}")
+        }
+        out.append(written == 0 ? "[]" : "]")
+    }
+
+    static func writeEDNS(_ l: MessageLayout, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        out.append(",\"edns\":{\"udp_size\":")
+        out.appendDecimal(UInt64(l.ednsUDPSize))
+        out.append(",\"version\":")
+        out.appendDecimal(UInt64(l.ednsVersion))
+        out.append(l.ednsDO ? ",\"do\":true,\"options\":[" : ",\"do\":false,\"options\":[")
+        var options = EDNSOptionCursor(message: message, offset: Int(l.ednsOptionsOffset), length: Int(l.ednsOptionsLength))
+        var first = true
+        while let (code, data) = options.next() {
+            out.append(first ? "{\"code\":" : ",{\"code\":")
+            first = false
+            out.appendDecimal(UInt64(code))
+            out.append(",\"name\":\"")
+            EDNSOptionWriter.writeName(code: code, into: &out)
+            out.append("\",\"value\":\"")
+            let start = out.count
+            if !EDNSOptionWriter.writeValue(code: code, data: data, into: &out) {
+                out.truncate(to: start)
+                out.appendHex(data)
+            }
+            out.escapeQuotesAndBackslashes(from: start)
+            out.append("\"}")
+        }
+        out.append("]}")
+    }
+
+    /// Seconds with nanosecond precision (`0.001234567`).
+    @inline(__always)
+    static func writeSeconds(_ nanoseconds: Int64, into out: inout OutputBuffer) {
+        if nanoseconds < 0 { out.append(UInt8(ascii: "-")) }
+        let v = UInt64(nanoseconds.magnitude)
+        out.appendDecimal(v / 1_000_000_000)
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(v % 1_000_000_000, width: 9)
+    }
+}
