@@ -17,6 +17,41 @@ extension OutputBuffer {
             uncheckedAppend(UInt8(truncatingIfNeeded: value) &+ 0x30)
             return
         }
+        // Ports, IDs, counts, sizes and TTLs are mostly below 100,000: write those with no loop.
+        if value < 100_000 {
+            let pairs = decimalPairs.utf8Start
+            let v = Int(truncatingIfNeeded: value)
+            let p = base + count
+            if v < 100 {
+                p[0] = pairs[v &* 2]
+                p[1] = pairs[v &* 2 &+ 1]
+                count &+= 2
+            } else if v < 1000 {
+                let lo = (v % 100) &* 2
+                p[0] = UInt8(truncatingIfNeeded: v / 100) &+ 0x30
+                p[1] = pairs[lo]
+                p[2] = pairs[lo &+ 1]
+                count &+= 3
+            } else if v < 10_000 {
+                let hi = (v / 100) &* 2
+                let lo = (v % 100) &* 2
+                p[0] = pairs[hi]
+                p[1] = pairs[hi &+ 1]
+                p[2] = pairs[lo]
+                p[3] = pairs[lo &+ 1]
+                count &+= 4
+            } else {
+                let mid = (v / 100 % 100) &* 2
+                let lo = (v % 100) &* 2
+                p[0] = UInt8(truncatingIfNeeded: v / 10_000) &+ 0x30
+                p[1] = pairs[mid]
+                p[2] = pairs[mid &+ 1]
+                p[3] = pairs[lo]
+                p[4] = pairs[lo &+ 1]
+                count &+= 5
+            }
+            return
+        }
         // Write backwards into a small stack area, then copy.
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &tmp) { raw in
