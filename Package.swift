@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "SondeDNSTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondeDNSPresentationTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
+        .testTarget(name: "SondePacketReassemblyTests", dependencies: ["SondePacket"]),
         .testTarget(name: "SondeTransformsTests", dependencies: ["SondeTransforms", "SondeCore", "SondeDNS", "SondePacket"]),
         .testTarget(
             name: "SondeCoreTests",

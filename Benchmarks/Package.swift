@@ -7,7 +7,8 @@ let package = Package(
     name: "SondeBenchmarks",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(path: ".."),
+        // `Sonde` is a link to the repository root, so the dependency has the same name whatever the clone is called.
+        .package(path: "Sonde"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [

@@ -75,7 +75,56 @@ final class CorpusReferenceTests: XCTestCase {
         XCTAssertEqual(o.runts, 1, "the corpus's 1-byte datagram")
         XCTAssertEqual(events.filter { $0.event.transport == .udp }.count - o.runts, reference.filter { !$0.isTCP }.count)
         XCTAssertEqual(counters.icmpQuotedDNS, 22)
+        XCTAssertEqual(o.tcpFramesDiffering, [], "TCP frames whose messages differ from tshark's reassembly")
         print("lo-mixed: \(o.compared) messages agree with tshark; \(o.namesSkipped) non-ASCII names not compared; \(o.tcpFramesDiffering.count) TCP frames need reassembly")
+    }
+
+    /// The summary counts agree with the reference summary (which leaves out the ICMP-quoted frames and the
+    /// 1-byte datagram that tshark does not call DNS).
+    func testLoopbackSummaryAgreesWithTheReference() throws {
+        let url = try Corpus.pcap("lo-mixed.pcap")
+        let (events, _) = try decodeFrames(url)
+        let reference = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: url.path + ".summary.json"))) as! [String: Any]
+        var batch = EventBatch()
+        for f in events where f.event.layout.errorReason != .shortHeader {
+            f.message.withUnsafeBytes { batch.append(f.event, message: $0) }
+        }
+        let summary = TrafficSummary()
+        summary.add(batch)
+        XCTAssertEqual(Int(summary.messages), reference["dns_messages"] as? Int)
+        XCTAssertEqual(Int(summary.queries), reference["queries"] as? Int)
+        XCTAssertEqual(Int(summary.responses), reference["responses"] as? Int)
+        XCTAssertEqual(Int(summary.truncatedResponses), reference["truncated_responses"] as? Int)
+        let transport = reference["transport"] as! [String: Int]
+        XCTAssertEqual(Int(summary.byTransport[Int(TransportProtocol.udp.rawValue)]), transport["udp"])
+        XCTAssertEqual(Int(summary.byTransport[Int(TransportProtocol.tcp.rawValue)]), transport["tcp"])
+        let ip = reference["ip"] as! [String: Int]
+        XCTAssertEqual(Int(summary.ipv4), ip["ipv4"])
+        XCTAssertEqual(Int(summary.ipv6), ip["ipv6"])
+        // Reference rcodes count every message with an rcode field (responses, and queries tshark gives one).
+        let rcodes = reference["rcode"] as! [String: Int]
+        var ours: [String: Int] = [:]
+        for (code, count) in TrafficSummary.top(summary.responseCodes, 4096) {
+            var out = OutputBuffer()
+            DNSRcode.write(UInt16(code), into: &out)
+            ours[out.makeString()] = Int(count)
+        }
+        XCTAssertEqual(ours, rcodes)
+    }
+
+    func testFragmentedAnswersAreReassembled() throws {
+        let (events, counters) = try decodeFrames(try Corpus.pcap("edge-ipv4-fragmented.pcap"))
+        XCTAssertEqual(events.filter { !$0.event.layout.isResponse }.count, 1)
+        let responses = events.filter { $0.event.layout.isResponse }
+        XCTAssertEqual(responses.count, 2)
+        for r in responses {
+            XCTAssertTrue(r.event.markers.contains(.ipDefragmented))
+            XCTAssertEqual(r.event.layout.anCount, 15)
+            XCTAssertFalse(r.event.isMalformed)
+            XCTAssertEqual(r.message.count, 3869)
+        }
+        XCTAssertEqual(counters.ipFragments, 6)
     }
 
     func testSyntheticCaptureAgreesWithTshark() throws {

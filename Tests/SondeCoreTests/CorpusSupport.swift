@@ -35,7 +35,7 @@ func decodeFrames(_ url: URL, ports: PortSet = Corpus.ports) throws -> (events: 
     let data = try Data(contentsOf: url)
     var result: [FrameEvent] = []
     var counters = DecodeCounters()
-    let processor = PacketProcessor(ports: ports)
+    var processor = PacketProcessor(ports: ports)
     var batch = EventBatch(identity: "test")
     try data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
         var decoder = CaptureFileDecoder()

@@ -117,7 +117,8 @@ final class FormatTests: XCTestCase {
         var counters = DecodeCounters()
         var batch = EventBatch()
         cut.withUnsafeBytes {
-            PacketProcessor(ports: [53]).process(
+            var processor = PacketProcessor(ports: [53])
+        processor.process(
                 packet: $0, originalLength: frame.count, linkType: 1, timestamp: 0, into: &batch, counters: &counters)
         }
         XCTAssertEqual(batch.count, 1)

@@ -14,7 +14,7 @@ final class QueryResponseMatcherTests: XCTestCase {
         let data = try Data(contentsOf: url)
         var batch = EventBatch(identity: "t")
         var counters = DecodeCounters()
-        let processor = PacketProcessor(ports: ports)
+        var processor = PacketProcessor(ports: ports)
         data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
             var decoder = CaptureFileDecoder()
             var offset = 0

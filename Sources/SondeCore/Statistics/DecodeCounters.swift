@@ -12,10 +12,26 @@ public struct DecodeCounters: Sendable, Hashable {
     public var icmpQuotedDNS: UInt64 = 0
     /// Packets whose link, IP or transport header could not be decoded.
     public var malformedPackets: UInt64 = 0
-    /// IP fragments (reassembly not available yet: counted, not decoded).
+    /// IP fragments; each is held until its datagram is whole (see the `ipDatagrams…` counts).
     public var ipFragments: UInt64 = 0
-    /// TCP segments on a DNS port whose payload did not hold whole messages (reassembly not available yet).
+    /// TCP segments on a DNS port with data that completed no message (held for reassembly, or skipped).
     public var tcpIncomplete: UInt64 = 0
+    /// DNS messages put together from several TCP segments.
+    public var tcpMessagesReassembled: UInt64 = 0
+    /// TCP bytes that could not be used: before a message boundary on a stream joined mid-way, in gaps never
+    /// filled, or over the reassembly limits.
+    public var tcpBytesSkipped: UInt64 = 0
+    /// DNS messages over TCP dropped because they exceeded the per-flow limit.
+    public var tcpMessagesDropped: UInt64 = 0
+    /// TCP flows dropped to stay within the flow or memory limits, and flows that went idle with data pending.
+    public var tcpFlowsEvicted: UInt64 = 0
+    public var tcpFlowsTimedOut: UInt64 = 0
+    /// IP datagrams put together from fragments.
+    public var ipDatagramsReassembled: UInt64 = 0
+    /// Datagrams whose missing fragments never came.
+    public var ipDatagramsTimedOut: UInt64 = 0
+    /// Datagrams discarded: overlapping fragments (RFC 5722), invalid offsets, too many fragments, limits.
+    public var ipDatagramsDiscarded: UInt64 = 0
     /// TCP segments on a DNS port with no payload (handshake, ACK, FIN).
     public var tcpControl: UInt64 = 0
     /// DNS messages cut short by the capture's snap length.
@@ -37,6 +53,14 @@ public struct DecodeCounters: Sendable, Hashable {
         tcpIncomplete += o.tcpIncomplete
         tcpControl += o.tcpControl
         captureTruncated += o.captureTruncated
+        tcpMessagesReassembled += o.tcpMessagesReassembled
+        tcpBytesSkipped += o.tcpBytesSkipped
+        tcpMessagesDropped += o.tcpMessagesDropped
+        tcpFlowsEvicted += o.tcpFlowsEvicted
+        tcpFlowsTimedOut += o.tcpFlowsTimedOut
+        ipDatagramsReassembled += o.ipDatagramsReassembled
+        ipDatagramsTimedOut += o.ipDatagramsTimedOut
+        ipDatagramsDiscarded += o.ipDatagramsDiscarded
         unsupportedLinkType += o.unsupportedLinkType
     }
 }

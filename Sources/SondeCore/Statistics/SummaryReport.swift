@@ -59,7 +59,10 @@ public struct SummaryReport {
             "packets:   DNS \(Self.grouped(d.dnsPackets)), TCP without payload \(Self.grouped(d.tcpControl)), not DNS \(Self.grouped(d.notDNS)), ICMP-quoted DNS \(Self.grouped(d.icmpQuotedDNS)), undecodable \(Self.grouped(d.malformedPackets + d.unsupportedLinkType))"
         )
         lines.append(
-            "pending:   IP fragments \(Self.grouped(d.ipFragments)), TCP segments without a whole message \(Self.grouped(d.tcpIncomplete)), cut by snap length \(Self.grouped(d.captureTruncated))"
+            "TCP:       messages reassembled \(Self.grouped(d.tcpMessagesReassembled)), segments waiting \(Self.grouped(d.tcpIncomplete)), bytes skipped \(Self.grouped(d.tcpBytesSkipped)), messages over limit \(Self.grouped(d.tcpMessagesDropped)), flows evicted \(Self.grouped(d.tcpFlowsEvicted)), timed out \(Self.grouped(d.tcpFlowsTimedOut))"
+        )
+        lines.append(
+            "IP:        fragments \(Self.grouped(d.ipFragments)), datagrams reassembled \(Self.grouped(d.ipDatagramsReassembled)), timed out \(Self.grouped(d.ipDatagramsTimedOut)), discarded \(Self.grouped(d.ipDatagramsDiscarded)); cut by snap length \(Self.grouped(d.captureTruncated))"
         )
         let m = matching
         lines.append(
@@ -107,6 +110,14 @@ public struct SummaryReport {
         fields.append("\"ip_fragments\":\(d.ipFragments)")
         fields.append("\"tcp_incomplete\":\(d.tcpIncomplete)")
         fields.append("\"capture_truncated\":\(d.captureTruncated)")
+        fields.append("\"tcp_messages_reassembled\":\(d.tcpMessagesReassembled)")
+        fields.append("\"tcp_bytes_skipped\":\(d.tcpBytesSkipped)")
+        fields.append("\"tcp_messages_dropped\":\(d.tcpMessagesDropped)")
+        fields.append("\"tcp_flows_evicted\":\(d.tcpFlowsEvicted)")
+        fields.append("\"tcp_flows_timed_out\":\(d.tcpFlowsTimedOut)")
+        fields.append("\"ip_datagrams_reassembled\":\(d.ipDatagramsReassembled)")
+        fields.append("\"ip_datagrams_timed_out\":\(d.ipDatagramsTimedOut)")
+        fields.append("\"ip_datagrams_discarded\":\(d.ipDatagramsDiscarded)")
         fields.append("\"dns_messages\":\(s.messages)")
         fields.append("\"queries\":\(s.queries)")
         fields.append("\"responses\":\(s.responses)")

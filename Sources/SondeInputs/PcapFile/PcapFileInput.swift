@@ -39,7 +39,7 @@ public final class PcapFileInput {
     /// Reads every file, handing full batches to `sink`; `progress` is told about bytes read.
     public func run(progress: ProgressReporter? = nil, sink: (inout EventBatch) throws -> Void) throws {
         var batch = EventBatch(identity: configuration.identity, capacity: configuration.batchSize)
-        let processor = PacketProcessor(ports: configuration.ports, input: .pcap)
+        var processor = PacketProcessor(ports: configuration.ports, input: .pcap)
         var sources: [ByteSource] = []
         for path in configuration.paths {
             do { sources.append(try ByteSource(path: path)) } catch { failures.append("\(error)") }
@@ -48,7 +48,7 @@ public final class PcapFileInput {
         var doneBytes = 0
         for source in sources {
             do {
-                try read(source, processor, &batch, progress, doneBytes, sink)
+                try read(source, &processor, &batch, progress, doneBytes, sink)
             } catch let error as CaptureFileError {
                 failures.append("\(source.path): \(error) (at byte \(source.consumedTotal))")
             } catch let error as SondeError {
@@ -57,11 +57,12 @@ public final class PcapFileInput {
             doneBytes += source.consumedTotal
         }
         if !batch.isEmpty { try sink(&batch) }
+        processor.finish(counters: &counters)
         progress?.finish()
     }
 
     private func read(
-        _ source: ByteSource, _ processor: PacketProcessor, _ batch: inout EventBatch, _ progress: ProgressReporter?,
+        _ source: ByteSource, _ processor: inout PacketProcessor, _ batch: inout EventBatch, _ progress: ProgressReporter?,
         _ before: Int, _ sink: (inout EventBatch) throws -> Void
     ) throws {
         var decoder = CaptureFileDecoder()
