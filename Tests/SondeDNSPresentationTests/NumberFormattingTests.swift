@@ -46,3 +46,39 @@ final class NumberFormattingTests: XCTestCase {
         }
     }
 }
+
+final class FoldedHashTests: XCTestCase {
+    func wire(_ labels: [String], prefix: [UInt8] = []) -> [UInt8] {
+        var out = prefix
+        for l in labels { out.append(UInt8(l.utf8.count)); out += Array(l.utf8) }
+        return out + [0]
+    }
+
+    func hash(_ bytes: [UInt8], at offset: Int = 0) -> UInt64 {
+        bytes.withUnsafeBytes { DomainName.foldedHash($0, at: offset) }
+    }
+
+    func testCaseDoesNotMatterButEveryOtherByteDoes() {
+        let a = hash(wire(["WwW", "ExAmple-Long-Label", "COM"]))
+        XCTAssertEqual(a, hash(wire(["www", "example-long-label", "com"])))
+        XCTAssertNotEqual(a, hash(wire(["www", "example-long-labe1", "com"])))
+        XCTAssertNotEqual(a, hash(wire(["wwwexample-long-label", "com"])))
+        // Bytes around the letters, and high bytes, are not folded.
+        XCTAssertNotEqual(hash(wire(["@[`{"])), hash(wire(["`{@["])))
+        XCTAssertNotEqual(hash(wire(["\u{00C1}"])), hash(wire(["\u{00E1}"])))
+        for b in UInt8(0)...UInt8(255) {
+            let upper = (b >= 0x41 && b <= 0x5A)
+            let folded: UInt8 = upper ? b | 0x20 : b
+            XCTAssertEqual(hash([9] + [UInt8](repeating: b, count: 9) + [0]), hash([9] + [UInt8](repeating: folded, count: 9) + [0]))
+        }
+    }
+
+    func testCompressedAndPlainNamesHashAlike() {
+        // "example.com" at 0, then "www" + pointer to 0.
+        var m = wire(["example", "com"])
+        let at = m.count
+        m += [3] + Array("WWW".utf8) + [0xC0, 0x00]
+        XCTAssertEqual(hash(m, at: at), hash(wire(["www", "example", "com"])))
+        XCTAssertEqual(hash([0xC0, 0x00]), 0, "a pointer to itself")
+    }
+}

@@ -106,6 +106,12 @@ public struct EventBatch: ~Copyable {
         return UnsafeRawBufferPointer(start: bytes + Int(e.messageOffset), count: Int(e.messageLength))
     }
 
+    /// Gives `body` the events in place, to read or change them (transforms) without copying each one.
+    @inlinable
+    public mutating func withMutableEvents<R>(_ body: (UnsafeMutableBufferPointer<DNSEvent>) throws -> R) rethrows -> R {
+        try body(UnsafeMutableBufferPointer(start: events, count: _count))
+    }
+
     /// Forgets the events and keeps the storage.
     public mutating func removeAll() {
         events.deinitialize(count: _count)

@@ -163,17 +163,17 @@ public enum DomainName {
         var hops = 0
         var total = 0
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var word: UInt64 = 0
-        var filled: UInt64 = 0
-        @inline(__always) func feed(_ b: UInt8) {
-            word |= UInt64(b) << (filled &* 8)
-            filled &+= 1
-            if filled == 8 {
-                h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 31
-                word = 0
-                filled = 0
-            }
+        @inline(__always) func mix(_ v: UInt64) {
+            h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// ASCII A-Z to a-z in all eight bytes at once; bytes with the high bit set are left alone.
+        @inline(__always) func fold(_ x: UInt64) -> UInt64 {
+            let atLeastA = (x | highs) &- ones &* 0x41
+            let pastZ = (x | highs) &- ones &* 0x5B
+            return x | ((atLeastA & ~pastZ & ~x & highs) >> 2)
         }
         while pos < count {
             let len = Int(message[pos])
@@ -181,18 +181,24 @@ public enum DomainName {
             case 0x00:
                 total &+= len &+ 1
                 guard total <= maxWireLength, pos &+ 1 &+ len <= count else { return 0 }
-                feed(UInt8(len))
-                if len == 0 {
-                    h = (h ^ word ^ UInt64(total) << 56) &* 0x94D0_49BB_1331_11EB
-                    h ^= h >> 29
-                    return h | 1
-                }
+                mix(UInt64(len) | 0x100)
+                if len == 0 { return h | 1 }
+                // The label a word at a time, the last partial word padded with zeros.
                 var i = pos &+ 1
                 let labelEnd = i &+ len
-                while i < labelEnd {
-                    let b = message[i]
-                    feed((b &- 0x41) < 26 ? b | 0x20 : b)
-                    i &+= 1
+                while i &+ 8 <= labelEnd {
+                    mix(fold(message.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                    i &+= 8
+                }
+                if i < labelEnd {
+                    var word: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while i < labelEnd {
+                        word |= UInt64(message[i]) << shift
+                        shift &+= 8
+                        i &+= 1
+                    }
+                    mix(fold(word))
                 }
                 pos = labelEnd
             case 0xC0:

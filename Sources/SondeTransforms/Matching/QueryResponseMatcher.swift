@@ -80,48 +80,45 @@ public final class QueryResponseMatcher {
 
     /// Matches every event of `batch`, setting the latency of matched responses.
     public func process(_ batch: inout EventBatch) {
-        for i in 0..<batch.count {
-            let e = batch[i]
-            let l = e.layout
-            guard l.hasQuestion else {
-                counters.unmatchable &+= 1
-                continue
-            }
-            expire(before: e.timestamp &- configuration.timeoutNanoseconds)
-            var probe = Entry()
-            probe.id = l.id
-            probe.qtype = l.qtype
-            probe.qclass = l.qclass
-            probe.transport = e.transport.rawValue
-            if l.isResponse {
-                probe.client = e.destination
-                probe.clientPort = e.destinationPort
-                probe.server = e.source
-                probe.serverPort = e.sourcePort
+        batch.withMutableEvents { events in
+            for i in 0..<events.count { match(&events[i]) }
+        }
+    }
+
+    @inline(__always)
+    func match(_ e: inout DNSEvent) {
+        guard e.layout.hasQuestion else {
+            counters.unmatchable &+= 1
+            return
+        }
+        expire(before: e.timestamp &- configuration.timeoutNanoseconds)
+        let response = e.layout.isResponse
+        var probe = Entry()
+        probe.id = e.layout.id
+        probe.qtype = e.layout.qtype
+        probe.qclass = e.layout.qclass
+        probe.transport = e.transport.rawValue
+        probe.client = response ? e.destination : e.source
+        probe.clientPort = response ? e.destinationPort : e.sourcePort
+        probe.server = response ? e.source : e.destination
+        probe.serverPort = response ? e.sourcePort : e.destinationPort
+        probe.hash = Self.hash(probe, qnameHash: e.layout.qnameHash)
+        if response {
+            if let slot = find(probe) {
+                let r = Int(index[slot].ring)
+                let latency = e.timestamp &- ring[r].timestamp
+                if latency >= 0 { e.latency = latency }
+                ring[r].pending = false
+                removeSlot(slot)
+                pendingQueries -= 1
+                counters.matched &+= 1
             } else {
-                probe.client = e.source
-                probe.clientPort = e.sourcePort
-                probe.server = e.destination
-                probe.serverPort = e.destinationPort
+                counters.unmatchedResponses &+= 1
             }
-            probe.hash = Self.hash(probe, qnameHash: l.qnameHash)
-            if l.isResponse {
-                if let slot = find(probe) {
-                    let r = Int(index[slot].ring)
-                    let latency = e.timestamp &- ring[r].timestamp
-                    if latency >= 0 { batch[i].latency = latency }
-                    ring[r].pending = false
-                    removeSlot(slot)
-                    pendingQueries -= 1
-                    counters.matched &+= 1
-                } else {
-                    counters.unmatchedResponses &+= 1
-                }
-            } else if find(probe) != nil {
-                counters.duplicateQueries &+= 1
-            } else {
-                insert(probe, timestamp: e.timestamp)
-            }
+        } else if find(probe) != nil {
+            counters.duplicateQueries &+= 1
+        } else {
+            insert(probe, timestamp: e.timestamp)
         }
     }
 
