@@ -30,7 +30,9 @@ public enum ReadRunner {
         signal(SIGPIPE, SIG_IGN)
         let identity = configuration.identity ?? hostName()
         let input = PcapFileInput(
-            configuration: .init(paths: paths, ports: PortSet(configuration.ports), identity: identity))
+            configuration: .init(
+                paths: paths, ports: PortSet(configuration.ports), identity: identity,
+                reassemble: configuration.reassembly))
         var outputs: [any EventOutput] = []
         if configuration.summary.mode != .only {
             let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
@@ -43,7 +45,7 @@ public enum ReadRunner {
         let progress = ProgressReporter.make(enabled: configuration.progress)
         let matcher = QueryResponseMatcher()
         try input.run(progress: progress) { batch in
-            matcher.process(&batch)
+            if configuration.matching { matcher.process(&batch) }
             messages += UInt64(batch.count)
             if counting { summary.add(batch) }
             for o in outputs { try o.write(batch) }

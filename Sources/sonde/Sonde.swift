@@ -78,6 +78,12 @@ struct Read: ParsableCommand {
     @Flag(name: .long, help: "Do not draw the progress bar (it is only drawn on a terminal).")
     var noProgress = false
 
+    @Flag(name: .long, help: "Do not reassemble TCP streams or IP fragments (only messages whole in a segment).")
+    var noReassembly = false
+
+    @Flag(name: .long, help: "Do not match responses to queries (no latency, no unanswered count).")
+    var noMatching = false
+
     @Argument(help: ArgumentHelp("Capture files (pcap or pcapng); - for standard input.", valueName: "file"))
     var files: [String] = []
 
@@ -118,6 +124,8 @@ struct Read: ParsableCommand {
         if noSummary { configuration.summary.mode = .off }
         if let summaryFormat { configuration.summary.format = summaryFormat }
         if noProgress { configuration.progress = false }
+        if noReassembly { configuration.reassembly = false }
+        if noMatching { configuration.matching = false }
         return configuration
     }
 }

@@ -34,12 +34,16 @@ public struct ConfigurationLoader {
                 if let p = ports(value, key) { configuration.ports = p }
             case "progress":
                 if let b = bool(value, key) { configuration.progress = b }
+            case "reassembly":
+                if let b = bool(value, key) { configuration.reassembly = b }
+            case "matching":
+                if let b = bool(value, key) { configuration.matching = b }
             case "summary":
                 applySummary(value, &configuration.summary)
             case "outputs":
                 applyOutputs(value, &configuration.outputs)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, summary, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, reassembly, matching, summary, outputs)")
             }
         }
     }

@@ -13,6 +13,12 @@ public enum ConfigurationReference {
         # Progress bar on standard error, drawn only when it is a terminal.
         progress: true                                     # env SONDE_PROGRESS   flag --no-progress
 
+        # TCP stream reassembly and IP defragmentation.                              flag --no-reassembly
+        reassembly: true
+
+        # Match responses to queries: latency, unanswered and unmatched counts.      flag --no-matching
+        matching: true
+
         summary:
           mode: stderr     # stderr (after the events) | only (instead of the events, on stdout) | off
                            # env SONDE_SUMMARY            flags --summary, --no-summary

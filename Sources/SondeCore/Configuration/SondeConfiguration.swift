@@ -11,6 +11,10 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var summary = SummaryConfiguration()
     /// The progress bar on a terminal.
     public var progress = true
+    /// TCP stream reassembly and IP defragmentation.
+    public var reassembly = true
+    /// Query/response matching (latency, unanswered counts).
+    public var matching = true
 
     public init() {}
 }

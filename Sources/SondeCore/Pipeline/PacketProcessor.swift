@@ -15,15 +15,19 @@ public struct PacketProcessor {
     public var tcp: TCPReassembler
     /// IPv4 and IPv6 fragments.
     public var fragments: IPDefragmenter
+    /// Whether TCP streams and IP fragments are reassembled; without, only messages whole in one segment are
+    /// read and fragments are counted (to measure what reassembly costs, or to save its memory).
+    public var reassemble: Bool
     var packetsSinceExpiry = 0
 
     /// A processor for packets on `ports`.
     public init(
-        ports: PortSet, input: InputKind = .pcap, tcp: TCPReassembler.Configuration = .init(),
+        ports: PortSet, input: InputKind = .pcap, reassemble: Bool = true, tcp: TCPReassembler.Configuration = .init(),
         fragments: IPDefragmenter.Configuration = .init()
     ) {
         self.decoder = PacketDecoder(ports: ports)
         self.input = input
+        self.reassemble = reassemble
         self.tcp = TCPReassembler(configuration: tcp)
         self.fragments = IPDefragmenter(configuration: fragments)
     }
@@ -51,6 +55,7 @@ public struct PacketProcessor {
             counters.icmpQuotedDNS &+= 1
         case .ipFragment:
             counters.ipFragments &+= 1
+            guard reassemble else { return }
             // A completed datagram is rare: copying it out of the defragmenter keeps the two state machines apart.
             var datagram: [UInt8]? = nil
             var upper: UInt8 = 0
@@ -95,10 +100,10 @@ public struct PacketProcessor {
             counters.tcpControl &+= 1
             return
         }
-        if p.captureTruncated {
-            // The snap length cut the segment: its bytes cannot join the stream. Decode what it holds, as far as
-            // it goes, from the message boundary it starts with (RFC 7766 §8 framing).
-            counters.captureTruncated &+= 1
+        if p.captureTruncated || !reassemble {
+            // The snap length cut the segment (its bytes cannot join the stream), or reassembly is off: decode
+            // what it holds, as far as it goes, from the message boundary it starts with (RFC 7766 §8 framing).
+            if p.captureTruncated { counters.captureTruncated &+= 1 }
             decodeCutSegment(payload, event, &batch, &counters)
             return
         }
@@ -131,6 +136,7 @@ public struct PacketProcessor {
         while offset + 2 <= payload.count {
             let length = Int(payload.loadBigEndianUInt16(at: offset))
             let start = offset + 2
+            if start + length > payload.count && !event.markers.contains(.captureTruncated) { break }
             let end = min(start + length, payload.count)
             let message = UnsafeRawBufferPointer(rebasing: payload[start..<end])
             e.layout = MessageLayout(decoding: message)

@@ -16,12 +16,17 @@ public final class PcapFileInput {
         public var identity: String
         /// Events per batch.
         public var batchSize: Int
+        /// TCP reassembly and IP defragmentation.
+        public var reassemble: Bool
 
-        public init(paths: [String], ports: PortSet = [53], identity: String = "", batchSize: Int = 512) {
+        public init(
+            paths: [String], ports: PortSet = [53], identity: String = "", batchSize: Int = 512, reassemble: Bool = true
+        ) {
             self.paths = paths
             self.ports = ports
             self.identity = identity
             self.batchSize = batchSize
+            self.reassemble = reassemble
         }
     }
 
@@ -39,7 +44,7 @@ public final class PcapFileInput {
     /// Reads every file, handing full batches to `sink`; `progress` is told about bytes read.
     public func run(progress: ProgressReporter? = nil, sink: (inout EventBatch) throws -> Void) throws {
         var batch = EventBatch(identity: configuration.identity, capacity: configuration.batchSize)
-        var processor = PacketProcessor(ports: configuration.ports, input: .pcap)
+        var processor = PacketProcessor(ports: configuration.ports, input: .pcap, reassemble: configuration.reassemble)
         var sources: [ByteSource] = []
         for path in configuration.paths {
             do { sources.append(try ByteSource(path: path)) } catch { failures.append("\(error)") }
