@@ -45,6 +45,25 @@ echo "capture: $capture ($(du -h "$capture" | cut -f1)), $messages DNS messages"
 measure "sonde read --format json" "$sonde" read --format json --no-summary --no-progress "$capture"
 measure "sonde read --format text" "$sonde" read --format text --no-summary --no-progress "$capture"
 measure "sonde read --summary" "$sonde" read --summary --no-progress "$capture"
+measure "sonde --no-matching (json)" "$sonde" read --format json --no-summary --no-progress --no-matching "$capture"
+
+# Reassembly: the same traffic with every 10th IPv4 UDP response cut into 128-byte IP fragments (3% of pairs are
+# already TCP), with and without reassembly.
+fragmented="$out/gen-$pairs-frag.pcap"
+[ -s "$fragmented" ] || python3 Benchmarks/workloads.py fragment "$capture" "$fragmented" --every 10 >&2
+echo "reassembly workload: $fragmented"
+measure "json, reassembly on" "$sonde" read --format json --no-summary --no-progress "$fragmented"
+measure "json, --no-reassembly" "$sonde" read --format json --no-summary --no-progress --no-reassembly "$fragmented"
+measure "summary, reassembly on" "$sonde" read --summary --no-progress "$fragmented"
+measure "summary, --no-reassembly" "$sonde" read --summary --no-progress --no-reassembly "$fragmented"
+
+# Memory under a flood that never completes: 200,000 half-open TCP flows each holding half a message, and
+# 200,000 fragment trains without their last fragment. Peak RSS must stay bounded by the reassembly limits.
+flood="$out/flood.pcap"
+[ -s "$flood" ] || python3 Benchmarks/workloads.py flood "$flood" >&2
+/usr/bin/time -f '%M' -o "$out/flood.rss" "$sonde" read --summary --no-progress "$flood" >/dev/null
+echo "flood (200,000 half-open TCP flows + 200,000 open fragment trains): peak RSS $(( $(cat "$out/flood.rss") / 1024 )) MiB"
+
 if command -v tcpdump >/dev/null; then
   measure "tcpdump -n -r" tcpdump -n -r "$capture"
 else
