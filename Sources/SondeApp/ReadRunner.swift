@@ -43,14 +43,24 @@ public enum ReadRunner {
         var messages: UInt64 = 0
         let start = ProgressReporter.nowSeconds()
         let progress = ProgressReporter.make(enabled: configuration.progress)
-        let matcher = QueryResponseMatcher()
+        let matcher = QueryResponseMatcher(
+            configuration: .init(emitUnanswered: configuration.unanswered, join: configuration.join))
+        let matching = configuration.matching || configuration.unanswered || configuration.join
+        func writeRetired() throws {
+            try matcher.takeRetired { retired in
+                for o in outputs { try o.write(retired) }
+            }
+        }
         try input.run(progress: progress) { batch in
-            if configuration.matching { matcher.process(&batch) }
             messages += UInt64(batch.count)
+            // The summary counts every message, before joining folds queries into their responses.
             if counting { summary.add(batch) }
+            if matching { matcher.process(&batch) }
             for o in outputs { try o.write(batch) }
+            try writeRetired()
         }
         matcher.finish()
+        try writeRetired()
         for o in outputs { try o.finish() }
         let elapsed = ProgressReporter.nowSeconds() - start
         let report = SummaryReport(

@@ -84,6 +84,12 @@ struct Read: ParsableCommand {
     @Flag(name: .long, help: "Do not match responses to queries (no latency, no unanswered count).")
     var noMatching = false
 
+    @Flag(name: .long, help: "Also emit every query that got no answer, when it expires (transaction: unanswered).")
+    var unanswered = false
+
+    @Flag(name: .long, help: "One record per transaction: responses with their query's time and size, unanswered queries.")
+    var join = false
+
     @Argument(help: ArgumentHelp("Capture files (pcap or pcapng); - for standard input.", valueName: "file"))
     var files: [String] = []
 
@@ -126,6 +132,8 @@ struct Read: ParsableCommand {
         if noProgress { configuration.progress = false }
         if noReassembly { configuration.reassembly = false }
         if noMatching { configuration.matching = false }
+        if unanswered { configuration.unanswered = true }
+        if join { configuration.join = true }
         return configuration
     }
 }

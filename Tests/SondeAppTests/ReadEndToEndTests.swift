@@ -125,6 +125,17 @@ final class ReadEndToEndTests: XCTestCase {
         XCTAssertEqual(r.stdout.split(separator: "\n").count, 42)
     }
 
+    func testJoinGivesOneRecordPerTransaction() throws {
+        let r = try sonde(["read", "--join", "--format", "json", "--no-summary", Self.sample])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let objects = try r.stdout.split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        XCTAssertEqual(objects.count, 21)
+        XCTAssertTrue(objects.allSatisfy { ($0["transaction"] as? String) == "answered" && $0["query_time"] is String })
+        XCTAssertTrue(objects.allSatisfy { ($0["latency"] as? Double ?? -1) >= 0 })
+    }
+
     func testVersionAndConfigCheck() throws {
         XCTAssertEqual(try sonde(["--version"]).stdout, "0.1.0\n")
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")

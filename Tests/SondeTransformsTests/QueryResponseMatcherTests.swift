@@ -72,6 +72,54 @@ final class QueryResponseMatcherTests: XCTestCase {
         XCTAssertEqual(tcpLatencies, 11)  // 22 TCP messages: 11 pairs
     }
 
+    func testJoinMakesOneRecordPerTransaction() throws {
+        var batch = try load(Self.repo.appendingPathComponent("samples/sample.pcap"))
+        let matcher = QueryResponseMatcher(configuration: .init(join: true))
+        matcher.process(&batch)
+        matcher.finish()
+        XCTAssertEqual(batch.count, 21)
+        for i in 0..<batch.count {
+            let e = batch[i]
+            XCTAssertTrue(e.layout.isResponse)
+            XCTAssertEqual(e.transaction, .answered)
+            XCTAssertGreaterThan(e.queryTimestamp, 0)
+            XCTAssertEqual(e.timestamp - e.queryTimestamp, e.latency)
+            XCTAssertGreaterThanOrEqual(e.querySize, 12)
+        }
+        var retired = 0
+        matcher.takeRetired { retired += $0.count }
+        XCTAssertEqual(retired, 0)
+    }
+
+    func testUnansweredQueriesOfARealCaptureAreEmittedWhole() throws {
+        let url = Self.repo.deletingLastPathComponent().appendingPathComponent("shared/corpus/pcap/lo-mixed.pcap")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("../shared/corpus is not here: corpus test skipped")
+        }
+        var batch = try load(url, ports: [53, 5300, 5302, 5303, 5310, 5320])
+        let matcher = QueryResponseMatcher(configuration: .init(emitUnanswered: true))
+        matcher.process(&batch)
+        matcher.finish()
+        XCTAssertGreaterThan(matcher.counters.unanswered, 0)
+        var emitted = 0
+        matcher.takeRetired { retired in
+            emitted = retired.count
+            for i in 0..<retired.count {
+                let e = retired[i]
+                XCTAssertEqual(e.transaction, .unanswered)
+                XCTAssertFalse(e.layout.isResponse)
+                XCTAssertEqual(Int(e.messageLength), retired.message(at: i).count)
+                XCTAssertEqual(MessageLayout(decoding: retired.message(at: i)).id, e.layout.id)
+            }
+        }
+        XCTAssertEqual(UInt64(emitted), matcher.counters.unanswered)
+        // Every query is either answered, unanswered or a retransmission.
+        var queries = 0
+        for i in 0..<batch.count where !batch[i].layout.isResponse && batch[i].layout.hasQuestion { queries += 1 }
+        let c = matcher.counters
+        XCTAssertEqual(UInt64(queries), c.matched + c.unanswered + c.duplicateQueries)
+    }
+
     func testUnansweredQueriesTimeOutAndTheTableStaysBounded() throws {
         var batch = EventBatch()
         // 10,000 queries to distinct names, 1 ms apart, none answered; the table holds 1,000.

@@ -38,12 +38,16 @@ public struct ConfigurationLoader {
                 if let b = bool(value, key) { configuration.reassembly = b }
             case "matching":
                 if let b = bool(value, key) { configuration.matching = b }
+            case "unanswered":
+                if let b = bool(value, key) { configuration.unanswered = b }
+            case "join":
+                if let b = bool(value, key) { configuration.join = b }
             case "summary":
                 applySummary(value, &configuration.summary)
             case "outputs":
                 applyOutputs(value, &configuration.outputs)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, reassembly, matching, summary, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, reassembly, matching, unanswered, join, summary, outputs)")
             }
         }
     }

@@ -19,6 +19,13 @@ public enum ConfigurationReference {
         # Match responses to queries: latency, unanswered and unmatched counts.      flag --no-matching
         matching: true
 
+        # Emit queries that never got an answer as events when they expire.         flag --unanswered
+        unanswered: false
+
+        # One record per transaction (as Zeek's dns.log): a response carries its query's time and size, a
+        # query appears alone only when unanswered, a response without a query says so.  flag --join
+        join: false
+
         summary:
           mode: stderr     # stderr (after the events) | only (instead of the events, on stdout) | off
                            # env SONDE_SUMMARY            flags --summary, --no-summary

@@ -15,6 +15,11 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var reassembly = true
     /// Query/response matching (latency, unanswered counts).
     public var matching = true
+    /// Emit queries that were never answered as events when they expire.
+    public var unanswered = false
+    /// One record per transaction: a response carries its query's time and size; queries alone only when
+    /// unanswered.
+    public var join = false
 
     public init() {}
 }

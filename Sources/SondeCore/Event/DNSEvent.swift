@@ -45,6 +45,28 @@ public struct EventMarkers: OptionSet, Sendable, Hashable {
     public static let ipDefragmented = EventMarkers(rawValue: 1 << 2)
 }
 
+/// Where an event stands in a query/response transaction (set by matching).
+public enum Transaction: UInt8, Sendable {
+    /// Not a joined record.
+    case none
+    /// A response joined with its query (`--join`).
+    case answered
+    /// A query that got no answer, emitted when it expired (`--unanswered`, `--join`).
+    case unanswered
+    /// A response whose query was not seen (`--join`).
+    case unmatched
+
+    /// The event field value.
+    public var name: StaticString {
+        switch self {
+        case .none: return ""
+        case .answered: return "answered"
+        case .unanswered: return "unanswered"
+        case .unmatched: return "unmatched"
+        }
+    }
+}
+
 /// One DNS message seen by Sonde: the fixed-size part of an event.
 ///
 /// The message bytes live in the ``EventBatch`` that carries the event (`messageOffset`, `messageLength`);
@@ -70,6 +92,11 @@ public struct DNSEvent: Sendable {
     public var messageLength: Int32
     /// Response time in nanoseconds when the matching query was seen, else -1.
     public var latency: Int64
+    /// For a joined record: the query's time (nanoseconds since the epoch) and size, else -1 and 0.
+    public var queryTimestamp: Int64 = -1
+    public var querySize: Int32 = 0
+    /// Where the event stands in a transaction, when matching says.
+    public var transaction: Transaction = .none
     /// The decoded message.
     public var layout: MessageLayout
 

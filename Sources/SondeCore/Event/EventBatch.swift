@@ -112,6 +112,17 @@ public struct EventBatch: ~Copyable {
         try body(UnsafeMutableBufferPointer(start: events, count: _count))
     }
 
+    /// Keeps only the events for which `keep` is true, in order (their message bytes stay where they are).
+    public mutating func retain(where keep: (DNSEvent) -> Bool) {
+        var kept = 0
+        for i in 0..<_count where keep(events[i]) {
+            if kept != i { events[kept] = events[i] }
+            kept += 1
+        }
+        (events + kept).deinitialize(count: _count - kept)
+        _count = kept
+    }
+
     /// Forgets the events and keeps the storage.
     public mutating func removeAll() {
         events.deinitialize(count: _count)

@@ -91,6 +91,19 @@ public enum EventSerializer {
             emitter.key("latency", into: &out)
             emitter.seconds(nanoseconds: e.latency, into: &out)
         }
+        if e.transaction != .none {
+            emitter.key("transaction", into: &out)
+            emitter.string(e.transaction.name, into: &out)
+            if e.queryTimestamp >= 0 {
+                emitter.key("query_time", into: &out)
+                emitter.beginScalar(into: &out)
+                out.append(UInt8(ascii: "\""))
+                context.time.write(e.queryTimestamp, into: &out)
+                out.append(UInt8(ascii: "\""))
+                emitter.key("query_size", into: &out)
+                emitter.number(UInt64(e.querySize), into: &out)
+            }
+        }
         if e.markers.contains(.captureTruncated) {
             emitter.key("capture_truncated", into: &out); emitter.bool(true, into: &out)
         }

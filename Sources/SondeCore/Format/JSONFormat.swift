@@ -74,6 +74,17 @@ public enum JSONFormat {
             out.append(",\"latency\":")
             writeSeconds(e.latency, into: &out)
         }
+        if e.transaction != .none {
+            out.append(",\"transaction\":\"")
+            out.append(e.transaction.name)
+            out.append("\"")
+            if e.queryTimestamp >= 0 {
+                out.append(",\"query_time\":\"")
+                context.time.write(e.queryTimestamp, into: &out)
+                out.append("\",\"query_size\":")
+                out.appendDecimal(UInt64(e.querySize))
+            }
+        }
         if e.markers.rawValue != 0 {
             if e.markers.contains(.captureTruncated) { out.append(",\"capture_truncated\":true") }
             if e.markers.contains(.tcpReassembled) { out.append(",\"tcp_reassembled\":true") }

@@ -97,6 +97,8 @@ public enum TextFormat {
         } else {
             out.append(UInt8(ascii: "-"))
         }
+        if e.transaction == .unanswered { out.append(" unanswered") }
+        if e.transaction == .unmatched { out.append(" unmatched") }
         if l.isMalformed { out.append(" malformed") }
         out.append(UInt8(ascii: "\n"))
     }

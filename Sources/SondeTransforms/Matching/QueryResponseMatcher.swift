@@ -20,10 +20,28 @@ public final class QueryResponseMatcher {
         /// How long a query waits for its answer, in capture time.
         public var timeoutNanoseconds: Int64
 
-        public init(maxPending: Int = 1 << 18, timeoutNanoseconds: Int64 = 10_000_000_000) {
+        /// Emit every query that gets no answer as an event (`transaction: unanswered`) when it expires.
+        public var emitUnanswered: Bool
+        /// One record per transaction: responses carry their query's time and size, queries are not emitted on
+        /// their own (only when unanswered), responses without a query say so.
+        public var join: Bool
+
+        /// The bytes kept of each query when queries are kept (for `emitUnanswered` and `join`): longer queries
+        /// are kept cut, and their event says it is malformed. Real queries rarely pass 512 bytes.
+        public static let keptQueryBytes = 512
+
+        public init(
+            maxPending: Int = 1 << 18, timeoutNanoseconds: Int64 = 10_000_000_000, emitUnanswered: Bool = false,
+            join: Bool = false
+        ) {
             self.maxPending = maxPending
             self.timeoutNanoseconds = timeoutNanoseconds
+            self.emitUnanswered = emitUnanswered
+            self.join = join
         }
+
+        /// Whether query events and bytes are kept while they wait.
+        var keepsQueries: Bool { emitUnanswered || join }
     }
 
     /// What the matcher saw.
@@ -60,12 +78,24 @@ public final class QueryResponseMatcher {
     var mask: Int
     /// Queries waiting for an answer now.
     public private(set) var pendingQueries = 0
+    /// Kept query events and bytes, parallel to the ring (only when queries are kept).
+    let keptEvents: UnsafeMutablePointer<DNSEvent>?
+    let keptBytes: UnsafeMutableRawPointer?
+    /// Unanswered queries retired since the last ``takeRetired(into:)``, as events.
+    public private(set) var retired = EventBatch(capacity: 64)
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         capacity = max(configuration.maxPending, 1)
         ring = .allocate(capacity: capacity)
         ring.initialize(repeating: Entry(), count: capacity)
+        if configuration.keepsQueries {
+            keptEvents = .allocate(capacity: capacity)
+            keptBytes = .allocate(byteCount: capacity * Configuration.keptQueryBytes, alignment: 8)
+        } else {
+            keptEvents = nil
+            keptBytes = nil
+        }
         // The index starts small and doubles as pending queries grow (load factor at most 1/2): in practice few
         // queries are pending at once, and a small index stays in cache, which is what makes matching cheap.
         mask = 1023
@@ -76,17 +106,39 @@ public final class QueryResponseMatcher {
     deinit {
         ring.deallocate()
         index.deallocate()
+        keptEvents?.deallocate()
+        keptBytes?.deallocate()
     }
 
     /// Matches every event of `batch`, setting the latency of matched responses.
     public func process(_ batch: inout EventBatch) {
-        batch.withMutableEvents { events in
-            for i in 0..<events.count { match(&events[i]) }
+        if configuration.keepsQueries {
+            for i in 0..<batch.count {
+                var e = batch[i]
+                match(&e, message: batch.message(at: i))
+                batch[i] = e
+            }
+            if configuration.join {
+                // Queries travel inside their transaction record; only responses remain.
+                batch.retain { !$0.layout.hasQuestion || $0.layout.isResponse }
+            }
+        } else {
+            batch.withMutableEvents { events in
+                for i in 0..<events.count { match(&events[i], message: nil) }
+            }
         }
     }
 
+    /// Moves the retired unanswered queries to `body` (then forgets them); call after each batch and after
+    /// ``finish()``.
+    public func takeRetired(_ body: (inout EventBatch) throws -> Void) rethrows {
+        guard !retired.isEmpty else { return }
+        try body(&retired)
+        retired.removeAll()
+    }
+
     @inline(__always)
-    func match(_ e: inout DNSEvent) {
+    func match(_ e: inout DNSEvent, message: UnsafeRawBufferPointer?) {
         guard e.layout.hasQuestion else {
             counters.unmatchable &+= 1
             return
@@ -108,17 +160,32 @@ public final class QueryResponseMatcher {
                 let r = Int(index[slot].ring)
                 let latency = e.timestamp &- ring[r].timestamp
                 if latency >= 0 { e.latency = latency }
+                if configuration.join, let keptEvents {
+                    e.transaction = .answered
+                    e.queryTimestamp = ring[r].timestamp
+                    e.querySize = keptEvents[r].messageLength
+                }
                 ring[r].pending = false
                 removeSlot(slot)
                 pendingQueries -= 1
                 counters.matched &+= 1
             } else {
                 counters.unmatchedResponses &+= 1
+                if configuration.join { e.transaction = .unmatched }
             }
         } else if find(probe) != nil {
             counters.duplicateQueries &+= 1
         } else {
-            insert(probe, timestamp: e.timestamp)
+            let r = insert(probe, timestamp: e.timestamp)
+            if let keptEvents, let keptBytes, let message {
+                let n = min(message.count, Configuration.keptQueryBytes)
+                if n > 0 {
+                    (keptBytes + r * Configuration.keptQueryBytes).copyMemory(from: message.baseAddress!, byteCount: n)
+                }
+                var kept = e
+                kept.messageLength = Int32(message.count)
+                keptEvents[r] = kept
+            }
         }
     }
 
@@ -158,7 +225,8 @@ public final class QueryResponseMatcher {
         return nil
     }
 
-    func insert(_ probe: Entry, timestamp: Int64) {
+    @discardableResult
+    func insert(_ probe: Entry, timestamp: Int64) -> Int {
         if used == capacity {
             // The ring is full: free its oldest place, retiring that query if it is still unanswered.
             popOldest()
@@ -177,6 +245,7 @@ public final class QueryResponseMatcher {
             while index[i].ring >= 0 { i = (i + 1) & mask }
             index[i] = Slot(hash: probe.hash, ring: Int32(r))
         }
+        return r
     }
 
     /// Doubles the index and refills it from the pending queries of the ring.
@@ -202,6 +271,14 @@ public final class QueryResponseMatcher {
             ring[head].pending = false
             pendingQueries -= 1
             counters.unanswered &+= 1
+            if let keptEvents, let keptBytes {
+                var e = keptEvents[head]
+                e.transaction = .unanswered
+                let n = min(Int(e.messageLength), Configuration.keptQueryBytes)
+                let bytes = UnsafeRawBufferPointer(start: keptBytes + head * Configuration.keptQueryBytes, count: n)
+                if n < Int(e.messageLength) { e.layout = MessageLayout(decoding: bytes) }
+                retired.append(e, message: bytes)
+            }
         }
         head = (head + 1) % capacity
         used -= 1
