@@ -113,6 +113,31 @@ final class CorpusReferenceTests: XCTestCase {
         XCTAssertEqual(ours, rcodes)
     }
 
+    /// Every capture of the corpus: frame-by-frame agreement and the reference summary's counts.
+    func testEveryCorpusCaptureAgreesWithItsReference() throws {
+        guard let root = Corpus.root else { throw XCTSkip("../shared/corpus is not here (a user's clone)") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("pcap").path)
+            .filter { $0.hasSuffix(".pcap") }.sorted()
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            let (o, events, _, counters) = try compare(file)
+            XCTAssertEqual(o.mismatches, [], file)
+            XCTAssertEqual(o.tcpFramesDiffering, [], file)
+            let url = try Corpus.pcap(file)
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: url.path + ".summary.json")),
+                let reference = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
+            let dns = events.count - o.runts
+            XCTAssertEqual(dns, reference["dns_messages"] as? Int, "\(file): messages")
+            XCTAssertEqual(events.filter { !$0.event.layout.isResponse }.count - o.runts, reference["queries"] as? Int, "\(file): queries")
+            XCTAssertEqual(events.filter { $0.event.layout.isResponse }.count, reference["responses"] as? Int, "\(file): responses")
+            XCTAssertEqual(Int(counters.icmpQuotedDNS), reference["icmp_quoted"] as? Int ?? 0, "\(file): ICMP")
+            let transport = reference["transport"] as? [String: Int] ?? [:]
+            XCTAssertEqual(events.filter { $0.event.transport == .udp }.count - o.runts, transport["udp"] ?? 0, "\(file): UDP")
+            XCTAssertEqual(events.filter { $0.event.transport == .tcp }.count, transport["tcp"] ?? 0, "\(file): TCP")
+        }
+    }
+
     func testFragmentedAnswersAreReassembled() throws {
         let (events, counters) = try decodeFrames(try Corpus.pcap("edge-ipv4-fragmented.pcap"))
         XCTAssertEqual(events.filter { !$0.event.layout.isResponse }.count, 1)
