@@ -99,7 +99,11 @@ final class FormatTests: XCTestCase {
         w.write(0, into: &out)
         out.append(UInt8(ascii: " "))
         w.write(951_782_400_000_000_001, into: &out)  // 2000-02-29
-        XCTAssertEqual(out.makeString(), "2026-11-21T23:25:28.492651123Z 1970-01-01T00:00:00.000000000Z 2000-02-29T00:00:00.000000001Z")
+        out.append(UInt8(ascii: " "))
+        w.write(-1, into: &out)
+        XCTAssertEqual(
+            out.makeString(),
+            "2026-11-21T23:25:28.492651123Z 1970-01-01T00:00:00.000000000Z 2000-02-29T00:00:00.000000001Z 1969-12-31T23:59:59.999999999Z")
     }
 
     func testSnapLengthCutIsDecodedAsFarAsItGoesAndFlagged() throws {

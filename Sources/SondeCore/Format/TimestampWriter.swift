@@ -29,19 +29,25 @@ public struct TimestampWriter: Sendable {
 
     mutating func fill(_ seconds: Int64) {
         cachedSecond = seconds
-        let c = CivilTime(secondsSinceEpoch: seconds)
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let date = civilDate(daysSince1970: Int(days))
         var out = OutputBuffer(capacity: 64)
-        out.appendDecimal(UInt64(max(0, min(9999, c.year))), width: 4)
+        out.appendDecimal(UInt64(max(0, min(9999, date.year))), width: 4)
         out.append(UInt8(ascii: "-"))
-        out.appendDecimal(UInt64(c.month), width: 2)
+        out.appendDecimal(UInt64(date.month), width: 2)
         out.append(UInt8(ascii: "-"))
-        out.appendDecimal(UInt64(c.day), width: 2)
+        out.appendDecimal(UInt64(date.day), width: 2)
         out.append(UInt8(ascii: "T"))
-        out.appendDecimal(UInt64(c.hour), width: 2)
+        out.appendDecimal(UInt64(secondOfDay / 3600), width: 2)
         out.append(UInt8(ascii: ":"))
-        out.appendDecimal(UInt64(c.minute), width: 2)
+        out.appendDecimal(UInt64(secondOfDay % 3600 / 60), width: 2)
         out.append(UInt8(ascii: ":"))
-        out.appendDecimal(UInt64(c.second), width: 2)
+        out.appendDecimal(UInt64(secondOfDay % 60), width: 2)
         out.append(UInt8(ascii: "."))
         out.withBytes { src in
             withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(20))) }
@@ -49,29 +55,3 @@ public struct TimestampWriter: Sendable {
     }
 }
 
-/// A UTC calendar date and time of day, from seconds since the epoch (Howard Hinnant's days-to-civil algorithm).
-public struct CivilTime: Sendable, Hashable {
-    public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
-
-    /// Splits `secondsSinceEpoch` into calendar fields (proleptic Gregorian, UTC).
-    public init(secondsSinceEpoch: Int64) {
-        var days = secondsSinceEpoch / 86_400
-        var rem = secondsSinceEpoch % 86_400
-        if rem < 0 {
-            rem += 86_400
-            days -= 1
-        }
-        hour = Int(rem / 3600)
-        minute = Int(rem % 3600 / 60)
-        second = Int(rem % 60)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = Int(doy - (153 * mp + 2) / 5 + 1)
-        month = Int(mp < 10 ? mp + 3 : mp - 9)
-        year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
-    }
-}

@@ -27,13 +27,13 @@ extension OutputBuffer {
     }
 }
 
-/// The proleptic Gregorian date of a day count since 1970-01-01, for non-negative counts.
+/// The proleptic Gregorian date of a day count since 1970-01-01 (negative counts are days before it).
 ///
 /// Howard Hinnant's `civil_from_days`: shifting the year to start on 1 March puts the leap day last, so months
 /// follow a fixed 153-days-per-5-months pattern and the 400-year era is the only irregular cycle.
-func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+public func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
     let z = days &+ 719_468  // days from 0000-03-01 to 1970-01-01
-    let era = z / 146_097
+    let era = (z >= 0 ? z : z &- 146_096) / 146_097  // floor division, so dates before 0000-03-01 work too
     let dayOfEra = z &- era &* 146_097
     let yearOfEra = (dayOfEra &- dayOfEra / 1460 &+ dayOfEra / 36_524 &- dayOfEra / 146_096) / 365
     let dayOfYear = dayOfEra &- (365 &* yearOfEra &+ yearOfEra / 4 &- yearOfEra / 100)
