@@ -40,6 +40,7 @@ struct RDataLayout: Sendable {
     private static let naptr = RDataLayout(fields: [.fixed(4), .characterStrings(3), .name], compressesNames: false)
     private static let signature = RDataLayout(fields: [.fixed(18), .name, .rest], compressesNames: false)
     private static let nameAndRest = RDataLayout(fields: [.name, .rest], compressesNames: false)
+    private static let serviceBinding = RDataLayout(fields: [.fixed(2), .name, .rest], compressesNames: false)
 
     /// The layout for `type`, or `nil` when its RDATA is kept opaque.
     static func forType(_ type: UInt16) -> RDataLayout? {
@@ -56,6 +57,9 @@ struct RDataLayout: Sendable {
         case 35: return naptr  // NAPTR (RFC 3403): order preference flags services regexp replacement
         case 24, 46: return signature  // SIG (RFC 2535), RRSIG (RFC 4034): 18 octets, signer, signature
         case 30, 47: return nameAndRest  // NXT (RFC 2535), NSEC (RFC 4034): next name, type bitmap
+        // SVCB, HTTPS (RFC 9460): SvcPriority, TargetName, SvcParams. The target must not be compressed, but a
+        // sender that does so anyway is read (pointer followed) and written back uncompressed.
+        case 64, 65: return serviceBinding
         default: return nil
         }
     }
