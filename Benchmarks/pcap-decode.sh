@@ -24,24 +24,26 @@ messages=$("$sonde" read --summary --summary-format json --no-progress "$capture
 
 measure() {  # name, command...
   local name=$1; shift
-  local best=""
+  local best="" line
   for _ in 1 2 3; do
-    local line
-    line=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    best=$(printf '%s\n%s\n' "$best" "$line" | awk 'NF==4' | sort -n -k2 | head -1)
+    /usr/bin/time -o "$out/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null
+    line=$(tail -1 "$out/time.txt")
+    best=$(printf '%s\n%s\n' "$best" "$line" | awk 'NF==4 {print ($2+$3), $0}' | sort -n | head -1 | cut -d' ' -f2-)
   done
   read -r wall user sys rss <<<"$best"
   python3 - "$name" "$messages" "$wall" "$user" "$sys" "$rss" <<'PY'
 import sys
 name, n, wall, user, sys_, rss = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6])
 cpu = user + sys_
-print(f"{name:<28} {n:>9} msgs  wall {wall:6.2f} s  cpu {cpu:6.2f} s  {n/wall/1e6:6.2f} M msg/s  "
-      f"{n/cpu/1e6:6.2f} M msg/CPU-s  {cpu/(n/1e6):6.3f} CPU-s/M  rss {rss/1024:6.1f} MiB")
+print(f"| {name} | {n/wall/1e6:.2f} M | {n/cpu/1e6:.2f} M | {cpu/(n/1e6):.3f} | {wall:.2f} | {cpu:.2f} | {rss/1024:.0f} MiB |")
 PY
 }
 
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 echo "capture: $capture ($(du -h "$capture" | cut -f1)), $messages DNS messages"
+echo
+echo "| run | messages/s | messages/CPU-s | CPU-s per M | wall s | CPU s | peak RSS |"
+echo "|---|---|---|---|---|---|---|"
 measure "sonde read --format json" "$sonde" read --format json --no-summary --no-progress "$capture"
 measure "sonde read --format text" "$sonde" read --format text --no-summary --no-progress "$capture"
 measure "sonde read --summary" "$sonde" read --summary --no-progress "$capture"
@@ -51,7 +53,7 @@ measure "sonde --no-matching (json)" "$sonde" read --format json --no-summary --
 # already TCP), with and without reassembly.
 fragmented="$out/gen-$pairs-frag.pcap"
 [ -s "$fragmented" ] || python3 Benchmarks/workloads.py fragment "$capture" "$fragmented" --every 10 >&2
-echo "reassembly workload: $fragmented"
+echo "| (reassembly workload: $(basename "$fragmented"), every 10th IPv4 UDP response in 128-byte fragments) | | | | | | |"
 measure "json, reassembly on" "$sonde" read --format json --no-summary --no-progress "$fragmented"
 measure "json, --no-reassembly" "$sonde" read --format json --no-summary --no-progress --no-reassembly "$fragmented"
 measure "summary, reassembly on" "$sonde" read --summary --no-progress "$fragmented"
@@ -62,10 +64,11 @@ measure "summary, --no-reassembly" "$sonde" read --summary --no-progress --no-re
 flood="$out/flood.pcap"
 [ -s "$flood" ] || python3 Benchmarks/workloads.py flood "$flood" >&2
 /usr/bin/time -f '%M' -o "$out/flood.rss" "$sonde" read --summary --no-progress "$flood" >/dev/null
+echo
 echo "flood (200,000 half-open TCP flows + 200,000 open fragment trains): peak RSS $(( $(cat "$out/flood.rss") / 1024 )) MiB"
 
 if command -v tcpdump >/dev/null; then
-  measure "tcpdump -n -r" tcpdump -n -r "$capture"
+  measure "tcpdump -n -r (same file)" tcpdump -n -r "$capture"
 else
   echo "tcpdump not installed (apt-get install tcpdump) - no comparison"
 fi

@@ -86,6 +86,41 @@ final class FormatTests: XCTestCase {
         XCTAssertTrue(errors.contains { $0.contains("compression pointer") && $0.contains("at offset") }, "\(errors)")
     }
 
+    /// An OPT record outside its place is an ordinary record: printed, counted, and nothing past it is read
+    /// (fuzzing found trailing bytes printed as an A record).
+    func testStrayOPTRecordsAreWrittenAndNothingPastTheCountIsRead() throws {
+        let inputs = [
+            "123481800001000100000000076578616d706c6503636f6d000001000100002904d000000000000000000100010000012c000406060606",
+            "123581800001000000000002076578616d706c6503636f6d000001000100002904d000000000000000002904d000000000000000000100010000012c000406060606",
+        ]
+        for hex in inputs {
+            var bytes: [UInt8] = []
+            var it = hex.makeIterator()
+            while let a = it.next(), let b = it.next() { bytes.append(UInt8(String([a, b]), radix: 16)!) }
+            var batch = EventBatch()
+            bytes.withUnsafeBytes { m in
+                let e = DNSEvent(
+                    timestamp: 0, input: .pcap, transport: .udp, source: IPAddress(ipv4: 1), destination: IPAddress(ipv4: 2),
+                    sourcePort: 53, destinationPort: 1, layout: MessageLayout(decoding: m))
+                batch.append(e, message: m)
+            }
+            for format in [OutputFormat.json, .yaml] {
+                var formatter = BatchFormatter(format: format)
+                var out = OutputBuffer()
+                formatter.write(batch, into: &out)
+                let text = out.makeString()
+                XCTAssertFalse(text.contains("6.6.6.6"), text)
+                if format == .json {
+                    let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                    let listed = ((o["answers"] as? [Any])?.count ?? 0) + ((o["additional"] as? [Any])?.count ?? 0)
+                    XCTAssertEqual(listed, 1, text)
+                } else {
+                    XCTAssertNoThrow(try Yams.load(yaml: text))
+                }
+            }
+        }
+    }
+
     func testYAMLOfTheCorpusParses() throws {
         let docs = try Array(Yams.load_all(yaml: try format("edge-vlan.pcap", .yaml)))
         XCTAssertEqual(docs.count, 32)

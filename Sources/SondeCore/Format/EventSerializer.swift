@@ -84,8 +84,9 @@ public enum EventSerializer {
         emitter.key("authority", into: &out)
         writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), emitter: &emitter, into: &out)
         emitter.key("additional", into: &out)
-        let additional = Int(l.additionalRecords) - (l.hasEDNS ? 1 : 0)
-        writeRecords(message, from: Int(l.additionalOffset), count: additional, emitter: &emitter, into: &out)
+        writeRecords(
+            message, from: Int(l.additionalOffset), count: Int(l.additionalRecords), skipping: Int(l.ednsOptionsOffset),
+            emitter: &emitter, into: &out)
         if l.hasEDNS { writeEDNS(l, message, emitter: &emitter, into: &out) }
         if e.latency >= 0 {
             emitter.key("latency", into: &out)
@@ -123,20 +124,23 @@ public enum EventSerializer {
         emitter.endDocument(into: &out)
     }
 
-    /// Writes `count` records starting at `offset` (skipping OPT, which has its own `edns` object).
+    /// Writes the `count` records starting at `offset`, except the one whose RDATA is at `skipping` (the OPT
+    /// record that became `edns`; -1 for none); any other record, another OPT included, is written.
     static func writeRecords<E: StructuredEmitter>(
-        _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, emitter: inout E, into out: inout OutputBuffer
+        _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, skipping: Int = -1, emitter: inout E,
+        into out: inout OutputBuffer
     ) {
-        guard count > 0 else {
+        // The skipped OPT is always one of the counted records when it is set.
+        guard count - (skipping >= 0 ? 1 : 0) > 0 else {
             emitter.emptyArray(into: &out)
             return
         }
         emitter.beginArray(into: &out)
         var cursor = RecordCursor(message: message, offset: offset)
-        var written = 0
-        while written < count, let rr = cursor.next() {
-            if rr.type == 41 { continue }
-            written += 1
+        var seen = 0
+        while seen < count, let rr = cursor.next() {
+            seen += 1
+            if rr.rdataOffset == skipping { continue }
             emitter.beginObject(into: &out)
             emitter.key("name", into: &out)
             emitter.plain(into: &out) { DomainName.write(message, at: rr.nameOffset, into: &$0, quoted: true) }
@@ -152,7 +156,6 @@ public enum EventSerializer {
         }
         emitter.endArray(into: &out)
     }
-
 
     static func writeEDNS<E: StructuredEmitter>(
         _ l: MessageLayout, _ message: UnsafeRawBufferPointer, emitter: inout E, into out: inout OutputBuffer

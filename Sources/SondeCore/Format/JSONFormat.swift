@@ -67,8 +67,9 @@ public enum JSONFormat {
         out.append(",\"authority\":")
         writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), into: &out)
         out.append(",\"additional\":")
-        let additional = Int(l.additionalRecords) - (l.hasEDNS ? 1 : 0)
-        writeRecords(message, from: Int(l.additionalOffset), count: additional, into: &out)
+        writeRecords(
+            message, from: Int(l.additionalOffset), count: Int(l.additionalRecords), skipping: Int(l.ednsOptionsOffset),
+            into: &out)
         if l.hasEDNS { writeEDNS(l, message, into: &out) }
         if e.latency >= 0 {
             out.append(",\"latency\":")
@@ -101,17 +102,19 @@ public enum JSONFormat {
         }
     }
 
-    /// `[{"name":…,"type":…,"class":…,"ttl":…,"rdata":…},…]`, the OPT record left out.
+    /// `[{"name":…,"type":…,"class":…,"ttl":…,"rdata":…},…]`: the `count` records from `offset`, except the one
+    /// whose RDATA is at `skipping` (the OPT record that became `edns`; -1 for none). Every other record is written,
+    /// another OPT included, so the walk never goes past what the decoder counted.
     @inline(__always)
-    static func writeRecords(_ message: UnsafeRawBufferPointer, from offset: Int, count: Int, into out: inout OutputBuffer) {
-        guard count > 0 else {
-            out.append("[]")
-            return
-        }
+    static func writeRecords(
+        _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, skipping: Int = -1, into out: inout OutputBuffer
+    ) {
         var cursor = RecordCursor(message: message, offset: offset)
+        var seen = 0
         var written = 0
-        while written < count, let rr = cursor.next() {
-            if rr.type == 41 { continue }
+        while seen < count, let rr = cursor.next() {
+            seen += 1
+            if rr.rdataOffset == skipping { continue }
             out.append(written == 0 ? "[{\"name\":\"" : ",{\"name\":\"")
             written += 1
             DomainName.write(message, at: rr.nameOffset, into: &out, quoted: true)

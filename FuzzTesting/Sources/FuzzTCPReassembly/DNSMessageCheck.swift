@@ -1,0 +1,1 @@
+../../../Tests/SondeDNSTests/FuzzRegressionTests.swift

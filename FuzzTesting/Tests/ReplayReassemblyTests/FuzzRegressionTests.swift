@@ -1,0 +1,1 @@
+../../Checks/TCPReassemblyCheck.swift
