@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, the shared-corpus cross-checks against tshark, and the command-line tests.
+# Runs every test: unit tests, the shared-corpus cross-checks against tshark, the command-line tests, and (in CI,
+# or when FUZZ_SECONDS is set) each libFuzzer target for FUZZ_SECONDS (CI: 60) seconds.
 # Needs only the Swift toolchain. In CI (CI=true) nothing may be skipped: a missing corpus fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +20,15 @@ fi
 passed=$(grep -cE "^Test Case .* passed" "$log")
 failed=$(grep -cE "^Test Case .* failed" "$log")
 rm -f "$log"
+fuzz_seconds=${FUZZ_SECONDS:-}
+[ "${CI:-}" = "true" ] && fuzz_seconds=${fuzz_seconds:-60}
+if [ -n "$fuzz_seconds" ] && [ "$status" = 0 ]; then
+  if bash FuzzTesting/run.sh "$fuzz_seconds"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    status=1
+  fi
+fi
 echo "tests: $passed passed, $failed failed"
 exit "$status"
