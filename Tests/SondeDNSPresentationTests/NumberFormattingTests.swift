@@ -82,3 +82,23 @@ final class FoldedHashTests: XCTestCase {
         XCTAssertEqual(hash([0xC0, 0x00]), 0, "a pointer to itself")
     }
 }
+
+final class ObsoleteTypesTests: XCTestCase {
+    /// MB, MINFO and RT print their names (following compression pointers), not the pointer bytes.
+    func testNameBearingObsoleteTypesArePrinted() {
+        // "example.com." at offset 0, then RDATA for each type from offset 13.
+        let name: [UInt8] = [7] + Array("example".utf8) + [3] + Array("com".utf8) + [0]
+        func text(_ type: UInt16, _ rdata: [UInt8]) -> String {
+            let message = name + rdata
+            var out = OutputBuffer()
+            let ok = message.withUnsafeBytes {
+                RDataWriter.write(type: type, message: $0, offset: name.count, length: rdata.count, into: &out)
+            }
+            XCTAssertTrue(ok)
+            return out.makeString()
+        }
+        XCTAssertEqual(text(7, [0xC0, 0x00]), "example.com.")
+        XCTAssertEqual(text(14, [2] + Array("mx".utf8) + [0xC0, 0x00, 0xC0, 0x00]), "mx.example.com. example.com.")
+        XCTAssertEqual(text(21, [0, 10, 0xC0, 0x00]), "10 example.com.")
+    }
+}

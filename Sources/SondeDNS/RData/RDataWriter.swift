@@ -62,6 +62,11 @@ public enum RDataWriter {
         switch type {
         case 1: return ARData.self
         case 2: return NSRData.self
+        // MD, MF, MB, MG, MR (RFC 1035, obsolete or experimental): one domain name, like NS.
+        case 3, 4, 7, 8, 9: return NSRData.self
+        // MINFO (RFC 1035): RMAILBX EMAILBX, two names like RP. RT (RFC 1183): preference and host, like MX.
+        case 14: return RPRData.self
+        case 21: return MXRData.self
         case 5: return CNAMERData.self
         case 6: return SOARData.self
         case 12: return PTRRData.self
