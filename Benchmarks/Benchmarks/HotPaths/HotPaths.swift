@@ -41,7 +41,7 @@ let workload = Workload()
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(2))
 
-    Benchmark("Packet decode (link to UDP/TCP), per packet", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("Packet decode (link to UDP/TCP), 66 sample frames", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let decoder = PacketDecoder(ports: [53])
         for _ in benchmark.scaledIterations {
             for f in workload.frames {
@@ -50,13 +50,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("DNS layout decode, per message", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("DNS layout decode, 34 sample messages", configuration: .init(scalingFactor: .kilo)) { benchmark in
         for _ in benchmark.scaledIterations {
             for m in workload.messages { m.withUnsafeBytes { blackHole(MessageLayout(decoding: $0)) } }
         }
     }
 
-    Benchmark("Decode + JSON format, per message", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("JSON format, 34 sample messages", configuration: .init(scalingFactor: .kilo)) { benchmark in
         var batch = EventBatch(identity: "bench")
         for m in workload.messages {
             m.withUnsafeBytes { bytes in
@@ -76,7 +76,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(out.count)
     }
 
-    Benchmark("Summary counting, per message", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("Summary counting, 34 sample messages", configuration: .init(scalingFactor: .kilo)) { benchmark in
         var batch = EventBatch(identity: "bench")
         for m in workload.messages {
             m.withUnsafeBytes { bytes in
