@@ -131,18 +131,20 @@ public struct PacketProcessor {
         _ payload: UnsafeRawBufferPointer, _ event: DNSEvent, _ batch: inout EventBatch, _ counters: inout DecodeCounters
     ) {
         var e = event
-        var offset = 0
+        var framer = DNSOverTCPFramer(payload)
         var found = 0
-        while offset + 2 <= payload.count {
-            let length = Int(payload.loadBigEndianUInt16(at: offset))
-            let start = offset + 2
-            if start + length > payload.count && !event.markers.contains(.captureTruncated) { break }
-            let end = min(start + length, payload.count)
-            let message = UnsafeRawBufferPointer(rebasing: payload[start..<end])
+        while let m = framer.next() {
+            let message = UnsafeRawBufferPointer(rebasing: payload[m.offset..<(m.offset + m.length)])
             e.layout = MessageLayout(decoding: message)
             batch.append(e, message: message)
             found += 1
-            offset = start + length
+        }
+        // A message cut by the snap length is decoded as far as it goes; without the cut it waits for reassembly.
+        if event.markers.contains(.captureTruncated), framer.partialMessageLength != nil {
+            let message = UnsafeRawBufferPointer(rebasing: payload[(framer.consumed + 2)...])
+            e.layout = MessageLayout(decoding: message)
+            batch.append(e, message: message)
+            found += 1
         }
         if found > 0 { counters.dnsPackets &+= 1 } else { counters.tcpIncomplete &+= 1 }
     }

@@ -74,7 +74,6 @@ public final class PcapFileInput {
         var counters = self.counters
         defer { self.counters = counters }
         let batchSize = configuration.batchSize
-        var minimum = 0
         _ = try source.fill()
         while true {
             let step = try decoder.next(source.available)
@@ -91,7 +90,6 @@ public final class PcapFileInput {
                     batch.removeAll()
                     progress?.update(bytes: before + source.consumedTotal, messages: counters.dnsPackets)
                 }
-                minimum = 0
             case .skip(let consumed):
                 source.consume(consumed)
             case .needMoreData(let atLeast):
@@ -99,8 +97,7 @@ public final class PcapFileInput {
                     try decoder.finish(unconsumedBytes: source.available.count)
                     return
                 }
-                minimum = max(atLeast, source.available.count + 1)
-                _ = try source.fill(minimum: minimum)
+                _ = try source.fill(minimum: max(atLeast, source.available.count + 1))
             }
         }
     }
