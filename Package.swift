@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "SondeDNS", targets: ["SondeDNS"]),
         .library(name: "SondePacket", targets: ["SondePacket"]),
         .library(name: "SondeCore", targets: ["SondeCore"]),
+        .library(name: "SondeFrameStreams", targets: ["SondeFrameStreams"]),
+        .library(name: "SondeDnstap", targets: ["SondeDnstap"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -18,12 +20,16 @@ let package = Package(
         // Wire modules: they know nothing of Sonde.
         .target(name: "SondeDNS"),
         .target(name: "SondePacket"),
+        .target(name: "SondeFrameStreams"),
+        .target(name: "SondeDnstap", dependencies: ["SondeDNS"]),
         // The pipeline: events, batches, formats, configuration, the component registry.
         .target(
             name: "SondeCore",
-            dependencies: ["SondeDNS", "SondePacket", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SondeDNS", "SondePacket", "SondeDnstap", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "SondeInputs", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
+        .target(
+            name: "SondeInputs", dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeFrameStreams", "SondeDnstap"]
+        ),
         .target(name: "SondeTransforms", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
         .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS"]),
         // The executable parses arguments and calls the builder in SondeApp, which tests call too.

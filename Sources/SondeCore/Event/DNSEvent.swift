@@ -1,4 +1,5 @@
 public import SondeDNS
+public import SondeDnstap
 public import SondePacket
 
 /// Where an event came from (the `input` field).
@@ -43,6 +44,8 @@ public struct EventMarkers: OptionSet, Sendable, Hashable {
     public static let tcpReassembled = EventMarkers(rawValue: 1 << 1)
     /// The message was put together from IP fragments.
     public static let ipDefragmented = EventMarkers(rawValue: 1 << 2)
+    /// The dnstap message carried no DNS message (the event has only the dnstap fields).
+    public static let noMessage = EventMarkers(rawValue: 1 << 3)
 }
 
 /// Where an event stands in a query/response transaction (set by matching).
@@ -99,6 +102,11 @@ public struct DNSEvent: Sendable {
     public var transaction: Transaction = .none
     /// The decoded message.
     public var layout: MessageLayout
+    /// For an event from dnstap: where its dnstap frame is in the batch storage (-1 otherwise) and the decoded
+    /// frame, whose offsets are relative to the frame.
+    public var recordOffset: Int32 = -1
+    public var recordLength: Int32 = 0
+    public var dnstap = DnstapLayout()
 
     /// Creates an event.
     public init(
@@ -122,4 +130,14 @@ public struct DNSEvent: Sendable {
 
     /// Whether the message could not be decoded fully.
     public var isMalformed: Bool { layout.isMalformed }
+
+    /// Whether the event came from a dnstap frame (its `dnstap` fields are set).
+    @inlinable public var hasDnstap: Bool { recordOffset >= 0 }
+
+    /// The dnstap frame of the event, given the message bytes the batch handed out with it.
+    @inlinable
+    public func dnstapFrame(_ message: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        // The batch keeps the message inside the frame (or, with no message, at the frame's start).
+        UnsafeRawBufferPointer(start: message.baseAddress! - Int(messageOffset - recordOffset), count: Int(recordLength))
+    }
 }

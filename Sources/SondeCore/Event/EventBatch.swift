@@ -1,4 +1,5 @@
 public import SondeDNS
+public import SondeDnstap
 
 /// A batch of events and the bytes of their DNS messages, reused from batch to batch.
 ///
@@ -61,6 +62,23 @@ public struct EventBatch: ~Copyable {
         e.messageLength = Int32(message.count)
         if let src = message.baseAddress { (bytes + byteCount).copyMemory(from: src, byteCount: message.count) }
         byteCount &+= message.count
+        (events + _count).initialize(to: e)
+        _count &+= 1
+    }
+
+    /// Adds an event from dnstap with a copy of its whole frame; `message` locates the DNS message in the frame
+    /// (absent: the event has none).
+    @inlinable
+    public mutating func append(_ event: DNSEvent, frame: UnsafeRawBufferPointer, message: DnstapField) {
+        if _count == eventCapacity { growEvents() }
+        if byteCount &+ frame.count > byteCapacity { growBytes(byteCount &+ frame.count) }
+        var e = event
+        e.recordOffset = Int32(byteCount)
+        e.recordLength = Int32(frame.count)
+        e.messageOffset = Int32(byteCount) &+ max(message.offset, 0)
+        e.messageLength = message.isPresent ? message.length : 0
+        if let src = frame.baseAddress { (bytes + byteCount).copyMemory(from: src, byteCount: frame.count) }
+        byteCount &+= frame.count
         (events + _count).initialize(to: e)
         _count &+= 1
     }

@@ -1,4 +1,5 @@
 public import SondeDNS
+public import SondeDnstap
 public import SondePacket
 
 /// Per-output state for formatting: the timestamp cache and the identity.
@@ -26,10 +27,13 @@ public enum EventSerializer {
         out.append(UInt8(ascii: "\""))
         emitter.key("identity", into: &out)
         emitter.beginScalar(into: &out)
-        out.reserve(identity.count + 2)
-        out.uncheckedAppend(UInt8(ascii: "\""))
-        out.append(identity)
-        out.uncheckedAppend(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
+        if e.hasDnstap && e.dnstap.identity.isPresent {
+            out.appendJSONEscaped(bytes: e.dnstap.identity.bytes(in: e.dnstapFrame(message)))
+        } else {
+            out.append(identity)
+        }
+        out.append(UInt8(ascii: "\""))
         emitter.key("input", into: &out)
         emitter.string(e.input.name, into: &out)
         emitter.key("family", into: &out)
@@ -44,6 +48,17 @@ public enum EventSerializer {
         emitter.plain(into: &out) { $0.append(address: e.destination) }
         emitter.key("dst_port", into: &out)
         emitter.number(UInt64(e.destinationPort), into: &out)
+        if e.markers.contains(.noMessage) {
+            emitter.key("response", into: &out)
+            emitter.bool(!e.dnstap.isQuery, into: &out)
+            emitter.key("size", into: &out)
+            emitter.number(0, into: &out)
+            DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
+            emitter.key("malformed", into: &out)
+            emitter.bool(false, into: &out)
+            emitter.endDocument(into: &out)
+            return
+        }
         emitter.key("id", into: &out)
         emitter.number(UInt64(l.id), into: &out)
         emitter.key("response", into: &out)
@@ -91,6 +106,9 @@ public enum EventSerializer {
         if e.latency >= 0 {
             emitter.key("latency", into: &out)
             emitter.seconds(nanoseconds: e.latency, into: &out)
+        }
+        if e.hasDnstap {
+            DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
         }
         if e.transaction != .none {
             emitter.key("transaction", into: &out)

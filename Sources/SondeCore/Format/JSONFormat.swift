@@ -1,4 +1,5 @@
 public import SondeDNS
+public import SondeDnstap
 public import SondePacket
 
 /// One JSON object per event, one per line (JSON Lines), written by hand for speed.
@@ -17,7 +18,11 @@ public enum JSONFormat {
         out.append("{\"time\":\"")
         context.time.write(e.timestamp, into: &out)
         out.append("\",\"identity\":\"")
-        out.append(identity)
+        if e.hasDnstap && e.dnstap.identity.isPresent {
+            out.appendJSONEscaped(bytes: e.dnstap.identity.bytes(in: e.dnstapFrame(message)))
+        } else {
+            out.append(identity)
+        }
         out.append("\",\"input\":\"")
         out.append(e.input.name)
         out.append(e.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
@@ -30,6 +35,10 @@ public enum JSONFormat {
         out.append(address: e.destination)
         out.append("\",\"dst_port\":")
         out.appendDecimal(UInt64(e.destinationPort))
+        if e.markers.contains(.noMessage) {
+            writeWithoutMessage(e, message, context: &context, into: &out)
+            return
+        }
         out.append(",\"id\":")
         out.appendDecimal(UInt64(l.id))
         out.append(l.isResponse ? ",\"response\":true,\"opcode\":\"" : ",\"response\":false,\"opcode\":\"")
@@ -75,6 +84,10 @@ public enum JSONFormat {
             out.append(",\"latency\":")
             writeSeconds(e.latency, into: &out)
         }
+        if e.hasDnstap {
+            var emitter = JSONEmitter(needsComma: true)
+            DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
+        }
         if e.transaction != .none {
             out.append(",\"transaction\":\"")
             out.append(e.transaction.name)
@@ -100,6 +113,16 @@ public enum JSONFormat {
         } else {
             out.append(",\"malformed\":false}\n")
         }
+    }
+
+    /// An event from a dnstap message without a DNS message: the dnstap fields only.
+    static func writeWithoutMessage(
+        _ e: DNSEvent, _ message: UnsafeRawBufferPointer, context: inout FormatContext, into out: inout OutputBuffer
+    ) {
+        out.append(e.dnstap.isQuery ? ",\"response\":false,\"size\":0" : ",\"response\":true,\"size\":0")
+        var emitter = JSONEmitter(needsComma: true)
+        DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
+        out.append(",\"malformed\":false}\n")
     }
 
     /// `[{"name":…,"type":…,"class":…,"ttl":…,"rdata":…},…]`: the `count` records from `offset`, except the one

@@ -1,4 +1,5 @@
 public import SondeDNS
+public import SondeDnstap
 public import SondePacket
 
 /// The event formats Sonde writes.
@@ -70,9 +71,21 @@ public enum TextFormat {
         let l = e.layout
         context.time.write(e.timestamp, into: &out)
         out.append(UInt8(ascii: " "))
-        if identity.isEmpty { out.append(UInt8(ascii: "-")) } else { out.append(identity) }
-        out.append(l.isResponse ? " response " : " query ")
-        DNSRcode.write(l.rcode, into: &out)
+        if e.hasDnstap && e.dnstap.identity.isPresent && e.dnstap.identity.length > 0 {
+            out.appendJSONEscaped(bytes: e.dnstap.identity.bytes(in: e.dnstapFrame(message)))
+        } else if identity.isEmpty {
+            out.append(UInt8(ascii: "-"))
+        } else {
+            out.append(identity)
+        }
+        if e.hasDnstap {
+            out.append(UInt8(ascii: " "))
+            DnstapNames.write(e.dnstap.messageType, DnstapNames.messageType, into: &out)
+            out.append(UInt8(ascii: " "))
+        } else {
+            out.append(l.isResponse ? " response " : " query ")
+        }
+        if e.markers.contains(.noMessage) { out.append(UInt8(ascii: "-")) } else { DNSRcode.write(l.rcode, into: &out) }
         out.append(UInt8(ascii: " "))
         appendEndpoint(e.source, e.sourcePort, &out)
         out.append(" -> ")
@@ -121,7 +134,7 @@ public enum TextFormat {
 public enum CSVFormat {
     /// The columns, in order.
     public static let header: StaticString =
-        "time,identity,input,family,protocol,src_ip,src_port,dst_ip,dst_port,id,response,opcode,rcode,aa,tc,rd,ra,ad,cd,qname,qtype,qclass,size,qd_count,an_count,ns_count,ar_count,latency,malformed,error\n"
+        "time,identity,input,family,protocol,src_ip,src_port,dst_ip,dst_port,id,response,opcode,rcode,aa,tc,rd,ra,ad,cd,qname,qtype,qclass,size,qd_count,an_count,ns_count,ar_count,latency,malformed,error,dnstap_type\n"
 
     /// Writes the header line.
     public static func writeHeader(into out: inout OutputBuffer) { out.append(header) }
@@ -134,7 +147,12 @@ public enum CSVFormat {
         let l = e.layout
         context.time.write(e.timestamp, into: &out)
         out.append(UInt8(ascii: ","))
-        quoted(&out) { $0.append(identity) }
+        if e.hasDnstap && e.dnstap.identity.isPresent {
+            let frame = e.dnstapFrame(message)
+            quoted(&out) { $0.appendJSONEscaped(bytes: e.dnstap.identity.bytes(in: frame)) }
+        } else {
+            quoted(&out) { $0.append(identity) }
+        }
         out.append(UInt8(ascii: ","))
         out.append(e.input.name)
         out.append((e.source.family == .v6) ? ",INET6," : ",INET,")
@@ -189,6 +207,8 @@ public enum CSVFormat {
             let err = DNSDecodingError(reason, section: l.errorSection, offset: Int(l.errorOffset))
             quoted(&out) { $0.writeDescription(of: err) }
         }
+        out.append(UInt8(ascii: ","))
+        if e.hasDnstap { DnstapNames.write(e.dnstap.messageType, DnstapNames.messageType, into: &out) }
         out.append(UInt8(ascii: "\n"))
     }
 

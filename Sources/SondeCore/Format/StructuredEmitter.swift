@@ -94,6 +94,9 @@ public struct JSONEmitter: StructuredEmitter {
 
     public init() {}
 
+    /// An emitter continuing an object that already has members.
+    init(needsComma: Bool) { self.needsComma = needsComma }
+
     @inline(__always) public mutating func beginDocument(into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "{"))
         needsComma = false

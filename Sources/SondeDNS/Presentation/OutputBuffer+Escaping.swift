@@ -86,3 +86,39 @@ extension OutputBuffer {
         }
     }
 }
+
+extension OutputBuffer {
+    /// Appends arbitrary bytes (a dnstap identity, version or `extra`) as the inside of a JSON or YAML
+    /// double-quoted string: valid UTF-8 is kept, quotes, backslashes and control characters are escaped, and
+    /// when the bytes are not valid UTF-8 every octet from 0x80 is written as `\u00XX` (read as Latin-1), so the
+    /// output is always valid.
+    public mutating func appendJSONEscaped(bytes: UnsafeRawBufferPointer) {
+        var plain = true
+        var ascii = true
+        for b in bytes {
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7f { plain = false }
+            if b >= 0x80 { ascii = false }
+        }
+        let utf8 = ascii || String(validating: bytes, as: UTF8.self) != nil
+        if plain && utf8 {
+            append(bytes)
+            return
+        }
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0a: append("\\n")
+            case 0x0d: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20, 0x7f:
+                append("\\u00")
+                appendHexByte(b)
+            case 0x80... where !utf8:
+                append("\\u00")
+                appendHexByte(b)
+            default: append(b)
+            }
+        }
+    }
+}

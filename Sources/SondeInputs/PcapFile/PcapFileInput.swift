@@ -1,9 +1,10 @@
 public import SondeCore
 public import SondePacket
 
-/// Reads pcap and pcapng files (or standard input) and turns their packets into DNS events.
+/// Reads pcap, pcapng and dnstap (Frame Streams) files, or standard input, and turns their packets or dnstap
+/// frames into DNS events.
 ///
-/// The format is taken from the magic number, not the file name. A file that cannot be read or that is damaged
+/// The format is taken from the first octets, not the file name. A file that cannot be read or that is damaged
 /// past recovery is reported and counted, and the next file is read: one bad file does not end the run.
 public final class PcapFileInput {
     /// What to read and how.
@@ -18,6 +19,8 @@ public final class PcapFileInput {
         public var batchSize: Int
         /// TCP reassembly and IP defragmentation.
         public var reassemble: Bool
+        /// The longest dnstap frame read; longer ones are skipped and counted.
+        public var maximumFrameLength = 1 << 20
 
         public init(
             paths: [String], ports: PortSet = [53], identity: String = "", batchSize: Int = 512, reassemble: Bool = true
@@ -36,6 +39,10 @@ public final class PcapFileInput {
     public let configuration: Configuration
     /// Packet outcomes so far.
     public private(set) var counters = DecodeCounters()
+    /// dnstap frame outcomes so far (dnstap files only).
+    public internal(set) var dnstapCounters = DnstapCounters()
+    /// Whether any file was a dnstap file.
+    public internal(set) var sawDnstap = false
     /// One line per file that failed, in order.
     public private(set) var failures: [String] = []
 
@@ -70,11 +77,15 @@ public final class PcapFileInput {
         _ source: ByteSource, _ processor: inout PacketProcessor, _ batch: inout EventBatch, _ progress: ProgressReporter?,
         _ before: Int, _ sink: (inout EventBatch) throws -> Void
     ) throws {
+        _ = try source.fill(minimum: 4)
+        if Self.isFrameStream(source.available) {
+            sawDnstap = true
+            return try readDnstap(source, &batch, progress, before, sink)
+        }
         var decoder = CaptureFileDecoder()
         var counters = self.counters
         defer { self.counters = counters }
         let batchSize = configuration.batchSize
-        _ = try source.fill()
         while true {
             let step = try decoder.next(source.available)
             switch step {

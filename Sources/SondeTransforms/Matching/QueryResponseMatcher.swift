@@ -139,6 +139,8 @@ public final class QueryResponseMatcher {
 
     @inline(__always)
     func match(_ e: inout DNSEvent, message: UnsafeRawBufferPointer?) {
+        // dnstap messages carry their own query and response times.
+        if e.hasDnstap { return }
         guard e.layout.hasQuestion else {
             counters.unmatchable &+= 1
             return

@@ -1,0 +1,190 @@
+/// Why a dnstap frame could not be decoded, and where.
+public struct DnstapDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        case truncatedVarint
+        case varintTooLong
+        case lengthPastEnd
+        case truncatedFixed
+        case wireType(field: Int, type: Int)
+        case fieldNumberZero
+        case noMessage
+    }
+
+    public var reason: Reason
+    /// Offset in the frame.
+    public var offset: Int
+
+    public init(_ reason: Reason, at offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
+
+    public var description: String {
+        switch reason {
+        case .truncatedVarint: return "varint cut short at offset \(offset)"
+        case .varintTooLong: return "varint longer than 10 octets at offset \(offset)"
+        case .lengthPastEnd: return "length-delimited field runs past its end at offset \(offset)"
+        case .truncatedFixed: return "fixed-width field cut short at offset \(offset)"
+        case .wireType(let field, let type): return "field \(field) has wire type \(type) at offset \(offset)"
+        case .fieldNumberZero: return "field number 0 at offset \(offset)"
+        case .noMessage: return "no Message in the frame"
+        }
+    }
+}
+
+extension DnstapLayout {
+    /// Decodes a dnstap frame (one Frame Streams data frame).
+    ///
+    /// Unknown fields are skipped by wire type, as protobuf requires; a known field with the wrong wire type, a
+    /// length past the end of its message, a cut varint or a group is an error. A frame with no `Message` is an
+    /// error too: there is nothing to report.
+    @inlinable
+    public init(decoding frame: UnsafeRawBufferPointer) throws(DnstapDecodingError) {
+        self.init()
+        var reader = ProtobufReader(frame, from: 0, to: frame.count)
+        while let (field, wire) = try reader.nextTag() {
+            switch (field, wire) {
+            case (1, 2): identity = try reader.lengthDelimited()
+            case (2, 2): version = try reader.lengthDelimited()
+            case (3, 2): extra = try reader.lengthDelimited()
+            case (15, 0): type = UInt32(truncatingIfNeeded: try reader.varint())
+            case (14, 2):
+                let m = try reader.lengthDelimited()
+                try decodeMessage(frame, m)
+            case (1, _), (2, _), (3, _), (14, _), (15, _):
+                throw DnstapDecodingError(.wireType(field: field, type: wire), at: reader.offset)
+            default: try reader.skip(wire)
+            }
+        }
+        guard present.contains(.message) else { throw DnstapDecodingError(.noMessage, at: 0) }
+    }
+
+    @inlinable
+    mutating func decodeMessage(_ frame: UnsafeRawBufferPointer, _ range: DnstapField) throws(DnstapDecodingError) {
+        present.insert(.message)
+        message = range
+        var r = ProtobufReader(frame, from: Int(range.offset), to: Int(range.offset + range.length))
+        while let (field, wire) = try r.nextTag() {
+            switch (field, wire) {
+            case (1, 0): messageType = UInt32(truncatingIfNeeded: try r.varint())
+            case (2, 0): socketFamily = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketFamily)
+            case (3, 0): socketProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketProtocol)
+            case (4, 2): queryAddress = try r.lengthDelimited()
+            case (5, 2): responseAddress = try r.lengthDelimited()
+            case (6, 0): queryPort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.queryPort)
+            case (7, 0): responsePort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.responsePort)
+            case (8, 0): queryTimeSeconds = try r.varint(); present.insert(.queryTime)
+            case (9, 5): queryTimeNanoseconds = try r.fixed32(); present.insert(.queryTime)
+            case (10, 2): queryMessage = try r.lengthDelimited()
+            case (11, 2): queryZone = try r.lengthDelimited()
+            case (12, 0): responseTimeSeconds = try r.varint(); present.insert(.responseTime)
+            case (13, 5): responseTimeNanoseconds = try r.fixed32(); present.insert(.responseTime)
+            case (14, 2): responseMessage = try r.lengthDelimited()
+            case (15, 2):
+                let p = try r.lengthDelimited()
+                try decodePolicy(frame, p)
+            case (16, 0): httpProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.httpProtocol)
+            case (1...16, _): throw DnstapDecodingError(.wireType(field: field, type: wire), at: r.offset)
+            default: try r.skip(wire)
+            }
+        }
+    }
+
+    @inlinable
+    mutating func decodePolicy(_ frame: UnsafeRawBufferPointer, _ range: DnstapField) throws(DnstapDecodingError) {
+        present.insert(.policy)
+        policy = range
+        var r = ProtobufReader(frame, from: Int(range.offset), to: Int(range.offset + range.length))
+        while let (field, wire) = try r.nextTag() {
+            switch (field, wire) {
+            case (1, 2): policyType = try r.lengthDelimited()
+            case (2, 2): policyRule = try r.lengthDelimited()
+            case (3, 0): policyAction = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyAction)
+            case (4, 0): policyMatch = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyMatch)
+            case (5, 2): policyValue = try r.lengthDelimited()
+            case (1...5, _): throw DnstapDecodingError(.wireType(field: field, type: wire), at: r.offset)
+            default: try r.skip(wire)
+            }
+        }
+    }
+}
+
+/// Reads protobuf wire format (tags, varints, fixed32/64, length-delimited) between two offsets.
+@usableFromInline
+struct ProtobufReader {
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline var offset: Int
+    @usableFromInline let end: Int
+
+    @inlinable init(_ bytes: UnsafeRawBufferPointer, from offset: Int, to end: Int) {
+        self.bytes = bytes
+        self.offset = offset
+        self.end = end
+    }
+
+    /// The next field number and wire type, or nil at the end.
+    @inlinable
+    mutating func nextTag() throws(DnstapDecodingError) -> (Int, Int)? {
+        guard offset < end else { return nil }
+        let tag = try varint()
+        let field = Int(truncatingIfNeeded: tag >> 3)
+        guard field != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }
+        return (field, Int(tag & 7))
+    }
+
+    @inlinable
+    mutating func varint() throws(DnstapDecodingError) -> UInt64 {
+        // One-octet values (field tags, enums, small ports) are most of them.
+        guard offset < end else { throw DnstapDecodingError(.truncatedVarint, at: offset) }
+        let first = bytes[offset]
+        if first < 0x80 {
+            offset += 1
+            return UInt64(first)
+        }
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        var i = offset
+        while true {
+            guard i < end else { throw DnstapDecodingError(.truncatedVarint, at: offset) }
+            guard shift < 70 else { throw DnstapDecodingError(.varintTooLong, at: offset) }
+            let b = bytes[i]
+            value |= UInt64(b & 0x7f) &<< shift
+            i += 1
+            if b < 0x80 { break }
+            shift += 7
+        }
+        offset = i
+        return value
+    }
+
+    @inlinable
+    mutating func fixed32() throws(DnstapDecodingError) -> UInt32 {
+        guard end - offset >= 4 else { throw DnstapDecodingError(.truncatedFixed, at: offset) }
+        let v = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset += 4
+        return v
+    }
+
+    @inlinable
+    mutating func lengthDelimited() throws(DnstapDecodingError) -> DnstapField {
+        let at = offset
+        let length = try varint()
+        guard length <= UInt64(end - offset) else { throw DnstapDecodingError(.lengthPastEnd, at: at) }
+        let field = DnstapField(offset: Int32(offset), length: Int32(length))
+        offset += Int(length)
+        return field
+    }
+
+    @inlinable
+    mutating func skip(_ wire: Int) throws(DnstapDecodingError) {
+        switch wire {
+        case 0: _ = try varint()
+        case 1:
+            guard end - offset >= 8 else { throw DnstapDecodingError(.truncatedFixed, at: offset) }
+            offset += 8
+        case 2: _ = try lengthDelimited()
+        case 5: _ = try fixed32()
+        default: throw DnstapDecodingError(.wireType(field: 0, type: wire), at: offset)
+        }
+    }
+}
