@@ -1,6 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The network stack of the socket inputs and outputs.
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
+
 let package = Package(
     name: "Sonde",
     platforms: [.macOS(.v14)],
@@ -15,6 +23,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -28,12 +38,13 @@ let package = Package(
             dependencies: ["SondeDNS", "SondePacket", "SondeDnstap", .product(name: "Yams", package: "Yams")]
         ),
         .target(
-            name: "SondeInputs", dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeFrameStreams", "SondeDnstap"]
+            name: "SondeInputs",
+            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeFrameStreams", "SondeDnstap"] + nio
         ),
         .target(name: "SondeTransforms", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
-        .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS"]),
+        .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS", "SondeFrameStreams", "SondeDnstap"] + nio),
         // The executable parses arguments and calls the builder in SondeApp, which tests call too.
-        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs"]),
+        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs"] + nio),
         .executableTarget(
             name: "sonde",
             dependencies: ["SondeApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -36,7 +36,7 @@ public enum ReadRunner {
         var outputs: [any EventOutput] = []
         if configuration.summary.mode != .only {
             let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
-            for o in configured { outputs.append(try OutputFactory.make(o)) }
+            for o in configured { outputs.append(try OutputFactory.make(o, identity: configuration.identity)) }
         }
         let summary = TrafficSummary()
         let counting = configuration.summary.mode != .off
@@ -63,20 +63,24 @@ public enum ReadRunner {
         try writeRetired()
         for o in outputs { try o.finish() }
         let elapsed = ProgressReporter.nowSeconds() - start
-        let report = SummaryReport(
+        var report = SummaryReport(
             summary: summary, decode: input.counters, matching: matcher.counters, files: paths.count, elapsed: elapsed)
+        if input.sawDnstap { report.dnstap = input.dnstapCounters }
         for failure in input.failures { writeError("sonde: \(failure)\n") }
-        switch configuration.summary.mode {
-        case .off: break
-        case .stderr:
-            writeError(configuration.summary.format == .json ? report.json(topNames: configuration.summary.top) : report.text(topNames: configuration.summary.top))
-        case .only:
-            let text = configuration.summary.format == .json ? report.json(topNames: configuration.summary.top) : report.text(topNames: configuration.summary.top)
-            writeOut(text)
-        }
+        printReport(report, configuration)
         return Result(
             exitCode: input.failures.isEmpty ? 0 : 1, counters: input.counters, messages: messages,
             failures: input.failures)
+    }
+
+    static func printReport(_ report: SummaryReport, _ configuration: SondeConfiguration) {
+        let top = configuration.summary.top
+        let text = configuration.summary.format == .json ? report.json(topNames: top) : report.text(topNames: top)
+        switch configuration.summary.mode {
+        case .off: break
+        case .stderr: writeError(text)
+        case .only: writeOut(text)
+        }
     }
 
     static func hostName() -> String {
@@ -103,9 +107,10 @@ public enum ReadRunner {
 
 /// Builds outputs from their configuration: one line per output kind.
 public enum OutputFactory {
-    public static func make(_ c: OutputConfiguration) throws -> any EventOutput {
+    public static func make(_ c: OutputConfiguration, identity: String? = nil) throws -> any EventOutput {
         switch c.kind {
         case StdoutOutput.kind: return StdoutOutput(configuration: .init(format: c.format))
+        case DnstapOutput.kind: return try DnstapOutput(configuration: c, defaultIdentity: identity ?? ReadRunner.hostName())
         default: throw SondeError("unknown output kind \"\(c.kind)\"")
         }
     }

@@ -13,14 +13,15 @@ struct Sonde: ParsableCommand {
         commandName: "sonde",
         abstract: "Passive DNS monitoring: decode DNS traffic into structured events.",
         discussion: """
-            Sonde reads DNS traffic from pcap and pcapng files and prints every query and response as an event \
-            (text, JSON, YAML or CSV), with a summary at the end.
+            Sonde reads DNS traffic from pcap, pcapng and dnstap files (`sonde read`) and from dnstap streams sent \
+            by DNS servers (`sonde run --dnstap tcp://0.0.0.0:6000`), and writes every query and response as an \
+            event (text, JSON, YAML or CSV, or dnstap), with a summary at the end.
 
             Configuration comes from a YAML file (--config or SONDE_CONFIG), SONDE_… environment variables and \
             flags; flags win over the environment, which wins over the file. See `sonde config --help`.
             """,
         version: SondeVersion.string,
-        subcommands: [Read.self, Config.self]
+        subcommands: [Read.self, Run.self, Config.self]
     )
 }
 
@@ -43,12 +44,49 @@ struct ConfigurationOptions: ParsableArguments {
     }
 }
 
+/// Outputs besides standard output, shared by `read` and `run`.
+struct DnstapOutputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Also write events as a dnstap file (Frame Streams).", valueName: "file"))
+    var writeDnstap: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Forward events as dnstap to a receiver: tcp://host:port, tls://host:port, unix:///path.", valueName: "url"))
+    var forward: String?
+
+    @Option(name: .long, help: ArgumentHelp("Identity of the dnstap frames written or forwarded (default: unchanged).", valueName: "name"))
+    var dnstapIdentity: String?
+
+    /// Adds the dnstap outputs; with one and no explicit format, standard output stays quiet.
+    func apply(to configuration: inout SondeConfiguration, explicitFormat: Bool) throws {
+        var added: [OutputConfiguration] = []
+        if let writeDnstap {
+            var o = OutputConfiguration(kind: "dnstap")
+            o.path = writeDnstap
+            o.identity = dnstapIdentity
+            added.append(o)
+        }
+        if let forward {
+            var o = OutputConfiguration(kind: "dnstap")
+            o.endpoint = try SocketEndpoint(parsing: forward)
+            o.identity = dnstapIdentity
+            added.append(o)
+        }
+        guard !added.isEmpty else { return }
+        if configuration.outputs.isEmpty && explicitFormat {
+            configuration.outputs = [OutputConfiguration(kind: "stdout", format: .text)]
+        }
+        configuration.outputs += added
+    }
+}
+
 struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode DNS messages from pcap or pcapng files and print them as events.",
         discussion: """
-            The file type is taken from its magic number: classic pcap (microsecond or nanosecond, either byte \
-            order) and pcapng. Use - to read standard input. At the end a summary goes to standard error \
+            The file type is taken from its first octets: classic pcap (microsecond or nanosecond, either byte \
+            order), pcapng, and dnstap (Frame Streams, as fstrm_capture and dnstap -w write it). Use - to read \
+            standard input. At the end a summary goes to standard error \
             (--summary prints it on standard output instead of the events; --no-summary leaves it out).
             """
     )
@@ -90,7 +128,9 @@ struct Read: ParsableCommand {
     @Flag(name: .long, help: "One record per transaction: responses with their query's time and size, unanswered queries.")
     var join = false
 
-    @Argument(help: ArgumentHelp("Capture files (pcap or pcapng); - for standard input.", valueName: "file"))
+    @OptionGroup var dnstapOutput: DnstapOutputOptions
+
+    @Argument(help: ArgumentHelp("Capture files (pcap, pcapng or dnstap); - for standard input.", valueName: "file"))
     var files: [String] = []
 
     func validate() throws {
@@ -134,6 +174,111 @@ struct Read: ParsableCommand {
         if noMatching { configuration.matching = false }
         if unanswered { configuration.unanswered = true }
         if join { configuration.join = true }
+        try dnstapOutput.apply(to: &configuration, explicitFormat: format != nil)
+        return configuration
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive dnstap streams from DNS servers and write their messages as events, until SIGINT or SIGTERM.",
+        discussion: """
+            --dnstap tcp://0.0.0.0:6000 listens for dnstap senders (BIND, Unbound, Knot, Knot Resolver, dnsdist, \
+            CoreDNS, PowerDNS, fstrm_replay…) over TCP; tls://host:port over TLS (--tls-cert, --tls-key; with \
+            --tls-ca clients must present a certificate); unix:///path on a unix socket. --dnstap-connect dials a \
+            sender that listens for collectors instead, retrying with back-off. Both may be given several times. \
+            On SIGINT or SIGTERM Sonde stops accepting, delivers what it received, flushes its outputs and prints \
+            the summary.
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Option(name: .long, help: ArgumentHelp("Listen for dnstap senders (repeatable).", valueName: "url"))
+    var dnstap: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Dial a dnstap sender that listens (repeatable).", valueName: "url"))
+    var dnstapConnect: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Event format (default text).", valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(name: .long, help: ArgumentHelp("The identity of events whose sender gives none (default: the host name).", valueName: "name"))
+    var identity: String?
+
+    @Option(name: .long, help: ArgumentHelp("TLS certificate chain (PEM) for tls:// listeners.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .long, help: ArgumentHelp("TLS private key (PEM) for tls:// listeners.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(name: .long, help: ArgumentHelp("CA (PEM): listeners require client certificates it signed; dialling checks the server against it.", valueName: "file"))
+    var tlsCa: String?
+
+    @Option(name: .long, help: ArgumentHelp("Client networks allowed to connect (CIDR, repeatable; default all).", valueName: "cidr"))
+    var allow: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Connections served at once per listener (default 1024).", valueName: "n"))
+    var maxConnections: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Longest dnstap frame in octets; longer ones are skipped and counted (default 1048576).", valueName: "octets"))
+    var maxFrameSize: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Close connections idle this many seconds (default 300; 0 never).", valueName: "seconds"))
+    var idleTimeout: Int?
+
+    @Flag(name: .long, help: "Print only the summary, on standard output.")
+    var summary = false
+
+    @Flag(name: .long, help: "Do not print the summary.")
+    var noSummary = false
+
+    @Option(name: .long, help: ArgumentHelp("Summary format (default text).", valueName: "format"))
+    var summaryFormat: SummaryFormat?
+
+    @OptionGroup var dnstapOutput: DnstapOutputOptions
+
+    func validate() throws {
+        if summary && noSummary { throw ValidationError("--summary and --no-summary cannot be used together") }
+    }
+
+    func run() throws {
+        let status = try RunRunner.run(configuration: resolvedConfiguration())
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Defaults < file < environment < these flags.
+    func resolvedConfiguration(environment: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
+        var configuration = try options.load(environment: environment)
+        var added: [DnstapInputConfiguration] = []
+        for (mode, urls) in [(DnstapInputConfiguration.Mode.listen, dnstap), (.connect, dnstapConnect)] {
+            for url in urls {
+                var c = DnstapInputConfiguration(mode: mode, endpoint: try SocketEndpoint(parsing: url))
+                c.tls.certificate = tlsCert
+                c.tls.key = tlsKey
+                c.tls.ca = tlsCa
+                c.allow = allow
+                if let maxConnections { c.maxConnections = maxConnections }
+                if let maxFrameSize { c.maxFrameSize = maxFrameSize }
+                if let idleTimeout { c.idleTimeout = idleTimeout }
+                added.append(c)
+            }
+        }
+        if !added.isEmpty { configuration.inputs = added }
+        if let format {
+            if configuration.outputs.isEmpty {
+                configuration.outputs = [OutputConfiguration(kind: "stdout", format: format)]
+            } else {
+                for i in configuration.outputs.indices where configuration.outputs[i].kind == "stdout" {
+                    configuration.outputs[i].format = format
+                }
+            }
+        }
+        if let identity { configuration.identity = identity }
+        if summary { configuration.summary.mode = .only }
+        if noSummary { configuration.summary.mode = .off }
+        if let summaryFormat { configuration.summary.format = summaryFormat }
+        try dnstapOutput.apply(to: &configuration, explicitFormat: format != nil)
         return configuration
     }
 }

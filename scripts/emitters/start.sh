@@ -227,7 +227,7 @@ connected() {
   fi
 }
 receiver_up() {
-  if [ -n "$tcp" ]; then ss -Htln "( sport = :${tcp##*:} )" | grep -q .; else [ -S "$sock" ]; fi
+  if [ -n "$tcp" ]; then ss -Htln "( sport = :${tcp##*:} )" | grep -q .; else ss -Hxl | awk -v p="$sock" '$5 == p { f = 1 } END { exit !f }'; fi
 }
 
 # Readiness: the server answers (probe: _sonde-probe.example.test. A, NXDOMAIN; tests must ignore that name) and,

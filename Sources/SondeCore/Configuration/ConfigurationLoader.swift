@@ -46,8 +46,10 @@ public struct ConfigurationLoader {
                 applySummary(value, &configuration.summary)
             case "outputs":
                 applyOutputs(value, &configuration.outputs)
+            case "inputs":
+                applyInputs(value, &configuration.inputs)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, reassembly, matching, unanswered, join, summary, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, reassembly, matching, unanswered, join, summary, inputs, outputs)")
             }
         }
     }
@@ -102,14 +104,102 @@ public struct ConfigurationLoader {
                     }
                 case "format":
                     if let f: OutputFormat = choice(value, path) { output.format = f }
+                case "path":
+                    output.path = string(value, path)
+                case "forward":
+                    output.endpoint = endpoint(value, path)
+                case "identity":
+                    output.identity = string(value, path)
+                case "buffer_frames":
+                    if let n = int(value, path, 0...100_000_000) { output.bufferFrames = n }
+                case "tls_certificate", "tls_key", "tls_ca", "tls_verify":
+                    applyTLS(key, value, path, &output.tls)
                 default:
-                    issue(keyNode, path, "unknown key (expected kind, format)")
+                    issue(keyNode, path, "unknown key (expected kind, format, path, forward, identity, buffer_frames, tls_certificate, tls_key, tls_ca, tls_verify)")
                 }
             }
             if !sawKind { issue(item, base, "missing `kind`") }
+            if output.kind == "dnstap" && (output.path == nil) == (output.endpoint == nil) {
+                issue(item, base, "a dnstap output needs exactly one of `path` (a file) and `forward` (a receiver URL)")
+            }
             result.append(output)
         }
         outputs = result
+    }
+
+    private mutating func applyInputs(_ node: Node, _ inputs: inout [DnstapInputConfiguration]) {
+        guard case .sequence(let seq) = node else {
+            issue(node, "inputs", "must be a list of inputs")
+            return
+        }
+        var result: [DnstapInputConfiguration] = []
+        for (i, item) in seq.enumerated() {
+            let base = "inputs[\(i)]"
+            guard let mapping = item.mapping else {
+                issue(item, base, "must be a mapping with a `kind`")
+                continue
+            }
+            var input = DnstapInputConfiguration()
+            var sawKind = false
+            var sawEndpoint = 0
+            for (keyNode, value) in mapping {
+                let key = keyNode.string ?? ""
+                let path = "\(base).\(key)"
+                switch key {
+                case "kind":
+                    sawKind = true
+                    if let k = string(value, path), k != "dnstap" { issue(value, path, "unknown input kind \"\(k)\" (expected dnstap)") }
+                case "listen", "connect":
+                    sawEndpoint += 1
+                    input.mode = key == "listen" ? .listen : .connect
+                    if let e = endpoint(value, path) { input.endpoint = e }
+                case "unix_mode":
+                    if let s = string(value, path) {
+                        if let m = UInt16(s, radix: 8), m <= 0o777 { input.unixMode = m } else { issue(value, path, "must be an octal mode such as \"0660\"") }
+                    }
+                case "max_connections":
+                    if let n = int(value, path, 1...1_000_000) { input.maxConnections = n }
+                case "max_frame_size":
+                    if let n = int(value, path, 64...(64 << 20)) { input.maxFrameSize = n }
+                case "idle_timeout":
+                    if let n = int(value, path, 0...86_400) { input.idleTimeout = n }
+                case "allow":
+                    if case .sequence(let nets) = value {
+                        input.allow = nets.compactMap { string($0, path) }
+                    } else if let s = string(value, path) {
+                        input.allow = s.split(separator: ",").map { String($0).trimmingSpaces }
+                    }
+                case "tls_certificate", "tls_key", "tls_ca", "tls_verify":
+                    applyTLS(key, value, path, &input.tls)
+                default:
+                    issue(keyNode, path, "unknown key (expected kind, listen, connect, unix_mode, max_connections, max_frame_size, idle_timeout, allow, tls_certificate, tls_key, tls_ca, tls_verify)")
+                }
+            }
+            if !sawKind { issue(item, base, "missing `kind`") }
+            if sawEndpoint != 1 { issue(item, base, "needs exactly one of `listen` and `connect`") }
+            if case .tls = input.endpoint, input.mode == .listen, input.tls.certificate == nil || input.tls.key == nil {
+                issue(item, base, "a tls:// listener needs tls_certificate and tls_key")
+            }
+            result.append(input)
+        }
+        inputs = result
+    }
+
+    private mutating func applyTLS(_ key: String, _ value: Node, _ path: String, _ tls: inout SocketTLSConfiguration) {
+        switch key {
+        case "tls_certificate": tls.certificate = string(value, path)
+        case "tls_key": tls.key = string(value, path)
+        case "tls_ca": tls.ca = string(value, path)
+        default: if let b = bool(value, path) { tls.verify = b }
+        }
+    }
+
+    private mutating func endpoint(_ node: Node, _ path: String) -> SocketEndpoint? {
+        guard let text = string(node, path) else { return nil }
+        do { return try SocketEndpoint(parsing: text) } catch {
+            issue(node, path, error.description)
+            return nil
+        }
     }
 
     /// Applies `SONDE_…` variables (see the README for the list).
@@ -245,5 +335,5 @@ extension String {
 
 /// The output kinds this build knows (one line per output; later outputs add theirs).
 public enum OutputRegistry {
-    public static let kinds = ["stdout"]
+    public static let kinds = ["stdout", "dnstap"]
 }

@@ -5,6 +5,8 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var identity: String?
     /// DNS ports for packet inputs.
     public var ports: [UInt16] = [53]
+    /// Network inputs of `sonde run` (dnstap servers and clients).
+    public var inputs: [DnstapInputConfiguration] = []
     /// Outputs; without any, events go to standard output as text.
     public var outputs: [OutputConfiguration] = []
     /// The end-of-run report.
@@ -30,6 +32,14 @@ public struct OutputConfiguration: Sendable, Equatable {
     public var kind: String
     /// Event format.
     public var format: OutputFormat
+    /// `dnstap`: the file to write, or the receiver to forward to (exactly one of the two).
+    public var path: String?
+    public var endpoint: SocketEndpoint?
+    public var tls = SocketTLSConfiguration()
+    /// `dnstap`: replaces the identity of every forwarded message.
+    public var identity: String?
+    /// `dnstap` forwarding: frames held while the receiver is away; beyond, frames are dropped and counted.
+    public var bufferFrames = 100_000
 
     public init(kind: String = "stdout", format: OutputFormat = .text) {
         self.kind = kind

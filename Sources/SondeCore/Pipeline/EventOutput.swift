@@ -6,8 +6,14 @@ public protocol EventOutput: AnyObject {
     var kind: String { get }
     /// Takes one batch; the batch is reused after the call returns.
     func write(_ batch: borrowing EventBatch) throws
-    /// Flushes what is buffered; called once at the end.
+    /// Writes out what is buffered now (live inputs call it when traffic pauses).
+    func flush() throws
+    /// Flushes what is buffered and closes; called once at the end.
     func finish() throws
+}
+
+extension EventOutput {
+    public func flush() throws {}
 }
 
 /// An error with a message for the user (no stack, no type name).

@@ -1,4 +1,5 @@
 public import SondeDNS
+import SondeDnstap
 
 /// The end-of-run report, as text for people or JSON for programs.
 public struct SummaryReport {
@@ -9,6 +10,8 @@ public struct SummaryReport {
     public var files: Int
     /// Wall-clock seconds.
     public var elapsed: Double
+    /// dnstap frames and connections, when a dnstap input ran.
+    public var dnstap: DnstapCounters?
 
     public init(
         summary: TrafficSummary, decode: DecodeCounters, matching: MatchingCounters = MatchingCounters(), files: Int,
@@ -43,9 +46,22 @@ public struct SummaryReport {
         let d = decode
         var lines: [String] = []
         let rate = elapsed > 0 ? Double(s.messages) / elapsed : 0
-        lines.append(
-            "sonde: \(Self.grouped(d.packets)) packets (\(Self.grouped(d.bytes)) bytes) from \(files) file\(files == 1 ? "" : "s")"
-                + " in \(String(format3(elapsed))) s, \(Self.grouped(UInt64(rate))) messages/s")
+        if let t = dnstap, d.packets == 0 {
+            lines.append(
+                "sonde: \(Self.grouped(t.frames)) dnstap frames (\(Self.grouped(t.bytes)) bytes)\(files > 0 ? " from \(files) file\(files == 1 ? "" : "s")" : "")"
+                    + " in \(String(format3(elapsed))) s, \(Self.grouped(UInt64(rate))) messages/s")
+        } else {
+            lines.append(
+                "sonde: \(Self.grouped(d.packets)) packets (\(Self.grouped(d.bytes)) bytes) from \(files) file\(files == 1 ? "" : "s")"
+                    + " in \(String(format3(elapsed))) s, \(Self.grouped(UInt64(rate))) messages/s")
+        }
+        if let t = dnstap {
+            lines.append(
+                "dnstap:    events \(Self.grouped(t.events)) (without DNS message \(Self.grouped(t.withoutMessage))), invalid frames \(Self.grouped(t.invalidFrames)), oversized \(Self.grouped(t.oversizedFrames)); connections accepted \(Self.grouped(t.connectionsAccepted)), refused \(Self.grouped(t.connectionsRefused)), protocol errors \(Self.grouped(t.protocolErrors)), idle timeouts \(Self.grouped(t.idleTimeouts)), finished \(Self.grouped(t.connectionsFinished)), lost \(Self.grouped(t.connectionsLost))"
+            )
+            let types = Self.dnstapTypes(s).map { "\($0.0) \(Self.grouped($0.1))" }
+            lines.append("types:     \(types.isEmpty ? "-" : types.joined(separator: ", "))")
+        }
         lines.append(
             "messages:  \(Self.grouped(s.messages)) (queries \(Self.grouped(s.queries)), responses \(Self.grouped(s.responses)), malformed \(Self.grouped(s.malformed)), TC=1 \(Self.grouped(s.truncatedResponses)))"
         )
@@ -55,19 +71,22 @@ public struct SummaryReport {
         }
         lines.append("transport: \(transports.isEmpty ? "-" : transports.joined(separator: ", "))")
         lines.append("family:    INET \(Self.grouped(s.ipv4)), INET6 \(Self.grouped(s.ipv6))")
-        lines.append(
-            "packets:   DNS \(Self.grouped(d.dnsPackets)), TCP without payload \(Self.grouped(d.tcpControl)), not DNS \(Self.grouped(d.notDNS)), ICMP-quoted DNS \(Self.grouped(d.icmpQuotedDNS)), undecodable \(Self.grouped(d.malformedPackets + d.unsupportedLinkType))"
-        )
-        lines.append(
-            "TCP:       messages reassembled \(Self.grouped(d.tcpMessagesReassembled)), segments waiting \(Self.grouped(d.tcpIncomplete)), bytes skipped \(Self.grouped(d.tcpBytesSkipped)), messages over limit \(Self.grouped(d.tcpMessagesDropped)), flows evicted \(Self.grouped(d.tcpFlowsEvicted)), timed out \(Self.grouped(d.tcpFlowsTimedOut))"
-        )
-        lines.append(
-            "IP:        fragments \(Self.grouped(d.ipFragments)), datagrams reassembled \(Self.grouped(d.ipDatagramsReassembled)), timed out \(Self.grouped(d.ipDatagramsTimedOut)), discarded \(Self.grouped(d.ipDatagramsDiscarded)); cut by snap length \(Self.grouped(d.captureTruncated))"
-        )
-        let m = matching
-        lines.append(
-            "matching:  answered \(Self.grouped(m.matched)), unanswered \(Self.grouped(m.unanswered)), responses without a query \(Self.grouped(m.unmatchedResponses)), retransmitted queries \(Self.grouped(m.duplicateQueries))"
-        )
+        // Packet, reassembly and matching lines say nothing about a dnstap-only run.
+        if dnstap == nil || d.packets > 0 {
+            lines.append(
+                "packets:   DNS \(Self.grouped(d.dnsPackets)), TCP without payload \(Self.grouped(d.tcpControl)), not DNS \(Self.grouped(d.notDNS)), ICMP-quoted DNS \(Self.grouped(d.icmpQuotedDNS)), undecodable \(Self.grouped(d.malformedPackets + d.unsupportedLinkType))"
+            )
+            lines.append(
+                "TCP:       messages reassembled \(Self.grouped(d.tcpMessagesReassembled)), segments waiting \(Self.grouped(d.tcpIncomplete)), bytes skipped \(Self.grouped(d.tcpBytesSkipped)), messages over limit \(Self.grouped(d.tcpMessagesDropped)), flows evicted \(Self.grouped(d.tcpFlowsEvicted)), timed out \(Self.grouped(d.tcpFlowsTimedOut))"
+            )
+            lines.append(
+                "IP:        fragments \(Self.grouped(d.ipFragments)), datagrams reassembled \(Self.grouped(d.ipDatagramsReassembled)), timed out \(Self.grouped(d.ipDatagramsTimedOut)), discarded \(Self.grouped(d.ipDatagramsDiscarded)); cut by snap length \(Self.grouped(d.captureTruncated))"
+            )
+            let m = matching
+            lines.append(
+                "matching:  answered \(Self.grouped(m.matched)), unanswered \(Self.grouped(m.unanswered)), responses without a query \(Self.grouped(m.unmatchedResponses)), retransmitted queries \(Self.grouped(m.duplicateQueries))"
+            )
+        }
         let qtypes = TrafficSummary.top(s.queryTypes, 10).map { e in "\(Self.mnemonic { DNSType.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
         lines.append("qtypes:    \(qtypes.isEmpty ? "-" : qtypes.joined(separator: ", "))")
         let rcodes = TrafficSummary.top(s.responseCodes, 10).map { e in "\(Self.mnemonic { DNSRcode.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
@@ -134,7 +153,17 @@ public struct SummaryReport {
         fields.append("\"unanswered\":\(matching.unanswered)")
         fields.append("\"unmatched_responses\":\(matching.unmatchedResponses)")
         fields.append("\"duplicate_queries\":\(matching.duplicateQueries)")
+        if let t = dnstap {
+            fields.append("\"dnstap\":\(object(t.fields + [])),\"dnstap_types\":\(object(Self.dnstapTypes(s)))")
+        }
         return "{" + fields.joined(separator: ",") + "}\n"
+    }
+
+    /// dnstap message types seen, most first.
+    static func dnstapTypes(_ s: TrafficSummary) -> [(String, UInt64)] {
+        TrafficSummary.top(s.dnstapTypes, 16).map { e in
+            (DnstapNames.messageType(UInt32(e.code)).map { "\($0)" } ?? "TYPE\(e.code)", e.count)
+        }
     }
 }
 

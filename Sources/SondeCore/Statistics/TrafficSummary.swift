@@ -1,4 +1,5 @@
 public import SondeDNS
+import SondeDnstap
 public import SondePacket
 
 /// Counts over DNS messages for the end-of-run report: totals, transports, families, qtypes, rcodes, top names.
@@ -24,6 +25,7 @@ public final class TrafficSummary {
     let qtypeTable: UnsafeMutablePointer<UInt64>
     let rcodeTable: UnsafeMutablePointer<UInt64>
     let opcodeTable: UnsafeMutablePointer<UInt64>
+    let dnstapTypeTable: UnsafeMutablePointer<UInt64>
     /// QNAME of all messages.
     public let names: NameCounter
 
@@ -39,6 +41,7 @@ public final class TrafficSummary {
         qtypeTable = table(65536)
         rcodeTable = table(4096)
         opcodeTable = table(16)
+        dnstapTypeTable = table(16)
     }
 
     deinit {
@@ -46,6 +49,7 @@ public final class TrafficSummary {
         qtypeTable.deallocate()
         rcodeTable.deallocate()
         opcodeTable.deallocate()
+        dnstapTypeTable.deallocate()
     }
 
     public var messages: UInt64 { totals.messages }
@@ -61,6 +65,8 @@ public final class TrafficSummary {
     public var queryTypes: [UInt64] { Array(UnsafeBufferPointer(start: qtypeTable, count: 65536)) }
     /// RCODE (12-bit, EDNS included) of responses.
     public var responseCodes: [UInt64] { Array(UnsafeBufferPointer(start: rcodeTable, count: 4096)) }
+    /// dnstap `Message.Type` of events from dnstap (15: any larger value).
+    public var dnstapTypes: [UInt64] { Array(UnsafeBufferPointer(start: dnstapTypeTable, count: 16)) }
     /// OPCODE of all messages.
     public var opcodes: [UInt64] { Array(UnsafeBufferPointer(start: opcodeTable, count: 16)) }
 
@@ -69,9 +75,14 @@ public final class TrafficSummary {
         var t = totals
         var nameTable = names.table
         let transports = transportTable, qtypes = qtypeTable, rcodes = rcodeTable, opcodes = opcodeTable
+        let dnstapTypes = dnstapTypeTable
         batch.forEach { e, message in
             let l = e.layout
             t.messages &+= 1
+            if e.hasDnstap {
+                dnstapTypes[Int(min(e.dnstap.messageType, 15))] &+= 1
+                if e.markers.contains(.noMessage) { return }
+            }
             if l.isResponse {
                 t.responses &+= 1
                 rcodes[Int(l.rcode & 0x0fff)] &+= 1

@@ -52,7 +52,7 @@ public final class StdoutOutput: EventOutput {
             headerWritten = true
         }
         formatter.write(batch, into: &buffer)
-        if buffer.count >= Self.flushThreshold { try flush() }
+        if buffer.count >= Self.flushThreshold { try writeBuffer() }
     }
 
     public func finish() throws {
@@ -60,10 +60,12 @@ public final class StdoutOutput: EventOutput {
             formatter.writeHeader(into: &buffer)
             headerWritten = true
         }
-        try flush()
+        try writeBuffer()
     }
 
-    private func flush() throws {
+    public func flush() throws { try writeBuffer() }
+
+    private func writeBuffer() throws {
         defer { buffer.removeAll() }
         guard !isClosed else { return }
         try buffer.withBytes { bytes in

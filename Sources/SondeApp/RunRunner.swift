@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+public import SondeCore
+import SondeInputs
+import SondeOutputs
+
+/// Runs `sonde run`: network inputs (dnstap servers and clients) → outputs, until SIGINT or SIGTERM; then stops
+/// the inputs, delivers what they hold, flushes the outputs and prints the report.
+public enum RunRunner {
+    /// Runs until a signal; returns the exit status.
+    public static func run(configuration: SondeConfiguration) throws -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        // Every thread started from here on inherits the mask, so only `sigwait` below sees the signals.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        guard !configuration.inputs.isEmpty else {
+            throw SondeError("nothing to listen to: give --dnstap URL (or inputs: in the configuration file)")
+        }
+        var outputs: [any EventOutput] = []
+        if configuration.summary.mode != .only {
+            let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
+            for o in configured { outputs.append(try OutputFactory.make(o, identity: configuration.identity)) }
+        }
+        let sink = LiveSink(outputs: outputs, counting: configuration.summary.mode != .off)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 4))
+        let log: @Sendable (String) -> Void = { ReadRunner.writeError($0 + "\n") }
+        var inputs: [DnstapInput] = []
+        let start = ProgressReporter.nowSeconds()
+        do {
+            for c in configuration.inputs {
+                let input = try DnstapInput(configuration: c, group: group, sink: sink, logger: log)
+                try input.start()
+                inputs.append(input)
+                switch c.mode {
+                case .listen:
+                    let address = input.localAddress.map(Self.describe) ?? "\(c.endpoint)"
+                    log("sonde: dnstap listening on \(address)")
+                case .connect: log("sonde: dnstap connecting to \(c.endpoint)")
+                }
+            }
+        } catch {
+            for i in inputs { i.stop() }
+            try? group.syncShutdownGracefully()
+            throw SondeError("cannot start the dnstap input: \(error)")
+        }
+        let flusher = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { _ in
+            sink.flush()
+        }
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        log("sonde: \(received == SIGINT ? "interrupted" : "terminated"); stopping")
+        for i in inputs { i.stop() }
+        flusher.cancel()
+        try? group.syncShutdownGracefully()
+        sink.finish()
+
+        var dnstap = DnstapCounters()
+        for i in inputs { dnstap.add(i.state.counters) }
+        var report = SummaryReport(
+            summary: sink.summary, decode: DecodeCounters(), files: 0, elapsed: ProgressReporter.nowSeconds() - start)
+        report.dnstap = dnstap
+        ReadRunner.printReport(report, configuration)
+        return sink.failed ? 1 : 0
+    }
+
+    static func describe(_ a: SocketAddress) -> String {
+        switch a {
+        case .unixDomainSocket: return "unix://\(a.pathname ?? "")"
+        default:
+            let host = a.ipAddress ?? "?"
+            return "tcp://\(host.contains(":") ? "[\(host)]" : host):\(a.port ?? 0)"
+        }
+    }
+}
+
+/// The one sink of a live run: every connection's batches go through it, one at a time, to the summary and the
+/// outputs. A timer flushes the outputs when traffic pauses so events never wait in a buffer.
+final class LiveSink: BatchSink, @unchecked Sendable {
+    private let lock = NIOLock()
+    private let outputs: [any EventOutput]
+    let summary = TrafficSummary()
+    private let counting: Bool
+    private var dirty = false
+    private var failures: Set<String> = []
+
+    init(outputs: [any EventOutput], counting: Bool) {
+        self.outputs = outputs
+        self.counting = counting
+    }
+
+    var failed: Bool { lock.withLock { !failures.isEmpty } }
+
+    func consume(_ batch: borrowing EventBatch) {
+        lock.lock()
+        defer { lock.unlock() }
+        if counting { summary.add(batch) }
+        for o in outputs {
+            do { try o.write(batch) } catch { report(o, error) }
+        }
+        dirty = true
+    }
+
+    func flush() {
+        lock.withLock {
+            guard dirty else { return }
+            dirty = false
+            for o in outputs {
+                do { try o.flush() } catch { report(o, error) }
+            }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            for o in outputs {
+                do { try o.finish() } catch { report(o, error) }
+            }
+        }
+    }
+
+    /// Logs an output's failure once per distinct message.
+    private func report(_ o: any EventOutput, _ error: any Error) {
+        let text = "output \(o.kind): \(error)"
+        if failures.insert(text).inserted { ReadRunner.writeError("sonde: \(text)\n") }
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import SondeCore
+import SondeDnstap
+import SondeFrameStreams
+
+/// One dnstap connection, server or client side: Frame Streams framing and handshake, then dnstap frames to
+/// events, handed to the sink once per socket read.
+///
+/// Frames are decoded straight from NIO's read buffer; only a frame cut at the end of a read is kept (with the
+/// bytes that complete it) until the next read.
+final class DnstapConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var decoder: FrameStreamDecoder
+    private var session = FrameStreamReaderStateMachine()
+    private var processor = DnstapProcessor()
+    private var batch: EventBatch
+    private var pending: ByteBuffer?
+    private let sink: any BatchSink
+    private let state: DnstapInputState
+    private let batchSize = 512
+    private var closed = false
+
+    init(maximumFrameLength: Int, sink: any BatchSink, state: DnstapInputState) {
+        decoder = FrameStreamDecoder(maximumFrameLength: maximumFrameLength)
+        batch = EventBatch(identity: "", capacity: 512)
+        self.sink = sink
+        self.state = state
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if var p = pending {
+            pending = nil
+            p.writeBuffer(&buffer)
+            buffer = p
+        }
+        let now = Self.nowNanoseconds()
+        var replies: [FrameStreamControl] = []
+        var finished = false
+        var failure: FrameStreamError?
+        let consumed = buffer.withUnsafeReadableBytes { bytes -> Int in
+            var offset = 0
+            do {
+                while !finished, let frame = try decoder.next(bytes, from: &offset) {
+                    switch frame {
+                    case .data(let range):
+                        _ = try session.receiveData()
+                        processor.process(frame: UnsafeRawBufferPointer(rebasing: bytes[range]), receivedAt: now, into: &batch)
+                        if batch.count >= batchSize { deliver() }
+                    case .control(let control):
+                        switch try session.receive(control) {
+                        case .reply(let frame): replies.append(frame)
+                        case .finished(let reply):
+                            if let reply { replies.append(reply) }
+                            finished = true
+                        case .none, .deliver: break
+                        }
+                    case .oversized:
+                        processor.counters.oversizedFrames &+= 1
+                    }
+                }
+            } catch let error as FrameStreamError {
+                failure = error
+            } catch {
+                failure = .unexpected("\(error)")
+            }
+            return offset
+        }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        if buffer.readableBytes > 0 && !finished && failure == nil {
+            buffer.discardReadBytes()
+            pending = buffer
+        }
+        for reply in replies {
+            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply.encoded())), promise: nil)
+        }
+        if !replies.isEmpty { context.flush() }
+        if let failure {
+            deliver()
+            processor.counters.protocolErrors &+= 1
+            state.log("dnstap: \(peer(context)): \(failure); closing the connection")
+            close(context)
+        } else if finished {
+            deliver()
+            processor.counters.connectionsFinished &+= 1
+            close(context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        deliver()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            processor.counters.idleTimeouts &+= 1
+            close(context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deliver()
+        if !session.isFinished && !closed && processor.counters.idleTimeouts == 0 {
+            processor.counters.connectionsLost &+= 1
+            if session.isStarted || pending != nil {
+                state.log("dnstap: \(peer(context)) went away without STOP (\(pending?.readableBytes ?? 0) octets of a frame left)")
+            }
+        }
+        closed = true
+        state.connectionEnded(processor.counters)
+        processor.counters = DnstapCounters()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A reset or a TLS failure: the connection is over; what was decoded has been delivered.
+        if !closed { state.log("dnstap: \(peer(context)): \(error)") }
+        close(context)
+    }
+
+    private func close(_ context: ChannelHandlerContext) {
+        guard !closed else { return }
+        closed = true
+        context.close(promise: nil)
+    }
+
+    private func deliver() {
+        guard !batch.isEmpty else { return }
+        sink.consume(batch)
+        batch.removeAll()
+    }
+
+    private func peer(_ context: ChannelHandlerContext) -> String {
+        context.channel.remoteAddress.map { "\($0)" } ?? "peer"
+    }
+
+    static func nowNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}
