@@ -59,6 +59,8 @@ let package = Package(
             name: "SondeCoreTests",
             dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")]
         ),
+        // Runs the built binary against real software; scripts/test.sh installs it.
+        .testTarget(name: "IntegrationTests", dependencies: ["sonde"]),
         .testTarget(
             name: "SondeAppTests",
             dependencies: [

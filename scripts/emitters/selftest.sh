@@ -23,7 +23,9 @@ failed=0
 for c in "${cases[@]}"; do
   name=${c%:tcp}
   d=$top/${c/:/-}; mkdir -p "$d"
-  case $name in bind|knot) role=AUTH ;; *) role=CLIENT ;; esac
+  # Message types: BIND 9.18 logs AUTH_QUERY but answers to RD=1 queries (dig's default) as CLIENT_RESPONSE.
+  case $name in knot) qt=AUTH_QUERY rt=AUTH_RESPONSE ;; bind) qt=AUTH_QUERY rt=CLIENT_RESPONSE ;;
+                *) qt=CLIENT_QUERY rt=CLIENT_RESPONSE ;; esac
   if [ "$c" != "$name" ]; then
     target=tcp:127.0.0.1:$tcpport
     fstrm_capture -t protobuf:dnstap.Dnstap -a 127.0.0.1 -p "$tcpport" -w "$d/tap.fstrm" 2>"$d/capture.log" & cap=$!
@@ -46,7 +48,7 @@ for c in "${cases[@]}"; do
   kill -INT "$cap"; wait "$cap" || true; cap=""
 
   # What the server should have logged, from what dig saw: one query and one response per line of queries.txt.
-  awk -v r="$role" '{ t = toupper($3); print r "_QUERY " $1 " " $2 " " t; print r "_RESPONSE " $1 " " $2 " " t " " $4 }' \
+  awk -v q="$qt" -v r="$rt" '{ t = toupper($3); print q " " $1 " " $2 " " t; print r " " $1 " " $2 " " t " " $4 }' \
     "$d/queries.txt" | sort > "$d/expected.txt"
   # dig must have seen the fixed answers: NXDOMAIN for the nx* names, NOERROR for the others.
   if awk '{ want = ($1 ~ /(^|\.)nx[0-9]/) ? "NXDOMAIN" : "NOERROR"; if ($4 != want) { print "unexpected rcode: " $0; bad = 1 } }

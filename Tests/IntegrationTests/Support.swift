@@ -1,0 +1,186 @@
+import Foundation
+import XCTest
+
+/// Paths and processes shared by the integration tests, which run the built `sonde` binary against real
+/// software (fstrm tools, the golang dnstap tool, DNS servers). `scripts/test.sh` installs that software; a test
+/// whose tool is missing is skipped on a user's machine and fails the run in CI (the script fails on any skip).
+enum Integration {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let corpus: URL? = {
+        let dir = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
+    }()
+
+    /// The `sonde` binary of this build.
+    static let binary: URL = {
+        var dir = Bundle(for: Marker.self).bundleURL
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("sonde").path) {
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { break }
+            dir = parent
+        }
+        return dir.appendingPathComponent("sonde")
+    }()
+
+    final class Marker {}
+
+    /// A corpus dnstap file, or a skip on a user's clone.
+    static func corpusFile(_ name: String) throws -> String {
+        guard let corpus else { throw XCTSkip("../shared/corpus is not here (a user's clone)") }
+        return corpus.appendingPathComponent("dnstap/\(name)").path
+    }
+
+    /// The full path of a tool, or a skip naming the Debian package.
+    static func tool(_ name: String, package: String) throws -> String {
+        for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"] {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw XCTSkip("\(name) is not installed (Debian package \(package); scripts/test.sh installs it)")
+    }
+
+    /// A fresh directory under the system's temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sonde-it-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a program to completion (killed after `timeout` seconds).
+    @discardableResult
+    static func run(_ path: String, _ arguments: [String], timeout: Double = 60) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SONDE_") }
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            XCTFail("\(path) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+        }
+        p.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return Output(
+            status: p.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A program running in the background, its output going to files.
+final class Background {
+    let process = Process()
+    let dir: URL
+    var stdoutURL: URL { dir.appendingPathComponent("stdout") }
+    var stderrURL: URL { dir.appendingPathComponent("stderr") }
+
+    init(_ path: String, _ arguments: [String]) throws {
+        dir = try Integration.temporaryDirectory()
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SONDE_") }
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// Waits until `condition` holds (true) or `timeout` passes (false).
+    func wait(timeout: Double = 10, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    /// Sends `signal` and waits for the exit.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, timeout: Double = 20) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            XCTFail("\(process.executableURL!.path) did not stop within \(timeout) s")
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+/// `sonde run` in the background, with its listening address.
+final class SondeRun {
+    let background: Background
+    /// `tcp://127.0.0.1:PORT` or `unix:///path`, as Sonde printed it.
+    let address: String
+
+    init(_ arguments: [String]) throws {
+        let background = try Background(Integration.binary.path, ["run"] + arguments)
+        self.background = background
+        var found: String?
+        _ = background.wait(timeout: 15) {
+            if let line = background.stderr.split(separator: "\n").first(where: { $0.contains("listening on") || $0.contains("connecting to") }) {
+                found = String(line.split(separator: " ").last!)
+                return true
+            }
+            return !background.process.isRunning
+        }
+        guard let found else { throw TestError("sonde run did not start: \(background.stderr)") }
+        address = found
+    }
+
+    var port: Int { Int(address.split(separator: ":").last!)! }
+
+    /// Waits until `n` event lines have been written (or the timeout passes).
+    @discardableResult
+    func waitForEvents(_ n: Int, timeout: Double = 20) -> Bool {
+        background.wait(timeout: timeout) { eventLines.count >= n }
+    }
+
+    var eventLines: [Substring] { background.stdout.split(separator: "\n") }
+
+    /// Stops with SIGTERM; returns the JSON summary when `--summary-format json` was given.
+    @discardableResult
+    func stop() -> [String: Any] {
+        let status = background.stop()
+        XCTAssertEqual(status, 0, background.stderr)
+        let last = background.stderr.split(separator: "\n").last { $0.hasPrefix("{") }
+        return last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+    }
+}
+
+struct TestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Parses JSON lines.
+func jsonLines<S: StringProtocol>(_ lines: [S]) -> [[String: Any]] {
+    lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+}
