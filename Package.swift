@@ -60,7 +60,7 @@ let package = Package(
             dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")]
         ),
         // Runs the built binary against real software; scripts/test.sh installs it.
-        .testTarget(name: "IntegrationTests", dependencies: ["sonde"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["sonde", "SondeFrameStreams", "SondeDnstap", "SondeDNS"]),
         .testTarget(
             name: "SondeAppTests",
             dependencies: [

@@ -21,6 +21,12 @@ public enum RunRunner {
         sigaddset(&signals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
+        // Every connection is a descriptor: allow as many as the hard limit does.
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 && limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        }
         guard !configuration.inputs.isEmpty else {
             throw SondeError("nothing to listen to: give --dnstap URL (or inputs: in the configuration file)")
         }

@@ -16,6 +16,8 @@ public struct DnstapCounters: Sendable, Hashable {
     /// idle, and ended cleanly with STOP/FINISH.
     public var connectionsAccepted: UInt64 = 0
     public var connectionsRefused: UInt64 = 0
+    /// Connections closed to make room at the connection limit (the oldest that had not started a session).
+    public var connectionsEvicted: UInt64 = 0
     public var protocolErrors: UInt64 = 0
     public var idleTimeouts: UInt64 = 0
     public var connectionsFinished: UInt64 = 0
@@ -34,6 +36,7 @@ public struct DnstapCounters: Sendable, Hashable {
         oversizedFrames += o.oversizedFrames
         connectionsAccepted += o.connectionsAccepted
         connectionsRefused += o.connectionsRefused
+        connectionsEvicted += o.connectionsEvicted
         protocolErrors += o.protocolErrors
         idleTimeouts += o.idleTimeouts
         connectionsFinished += o.connectionsFinished
@@ -46,6 +49,7 @@ public struct DnstapCounters: Sendable, Hashable {
             ("frames", frames), ("bytes", bytes), ("events", events), ("without_message", withoutMessage),
             ("invalid_frames", invalidFrames), ("oversized_frames", oversizedFrames),
             ("connections_accepted", connectionsAccepted), ("connections_refused", connectionsRefused),
+            ("connections_evicted", connectionsEvicted),
             ("protocol_errors", protocolErrors), ("idle_timeouts", idleTimeouts),
             ("connections_finished", connectionsFinished), ("connections_lost", connectionsLost),
         ]

@@ -53,6 +53,8 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
                         processor.process(frame: UnsafeRawBufferPointer(rebasing: bytes[range]), receivedAt: now, into: &batch)
                         if batch.count >= batchSize { deliver() }
                     case .control(let control):
+                        let wasStarted = session.isStarted
+                        defer { if !wasStarted && session.isStarted { state.started(context.channel) } }
                         switch try session.receive(control) {
                         case .reply(let frame): replies.append(frame)
                         case .finished(let reply):
@@ -60,7 +62,12 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
                             finished = true
                         case .none, .deliver: break
                         }
-                    case .oversized:
+                    case .oversized(let length):
+                        // Before START no data frame is valid: this is a stranger (an HTTP request reads as a
+                        // 1 GB frame), not a dnstap sender with one big message.
+                        guard session.isStarted else {
+                            throw FrameStreamError.unexpected("data frame of \(length) octets before START")
+                        }
                         processor.counters.oversizedFrames &+= 1
                     }
                 }
@@ -114,7 +121,7 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
             }
         }
         closed = true
-        state.connectionEnded(processor.counters)
+        state.connectionEnded(context.channel, processor.counters)
         processor.counters = DnstapCounters()
         context.fireChannelInactive()
     }

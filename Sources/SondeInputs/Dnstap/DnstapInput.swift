@@ -77,7 +77,7 @@ public final class DnstapInput: @unchecked Sendable {
                     state.log("dnstap: refused \(address): not in the allow-list")
                     return channel.close()
                 }
-                guard state.admit(limit: c.maxConnections) else {
+                guard state.admit(channel, limit: c.maxConnections) else {
                     state.log("dnstap: refused \(channel.remoteAddress.map { "\($0)" } ?? "peer"): \(c.maxConnections) connections are open")
                     return channel.close()
                 }
@@ -124,7 +124,7 @@ public final class DnstapInput: @unchecked Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
             .channelInitializer { [self] channel in
-                _ = state.admit(limit: Int.max)
+                _ = state.admit(channel, limit: Int.max)
                 return channel.eventLoop.makeCompletedFuture { try self.addHandlers(channel) }
             }
         let future: EventLoopFuture<any Channel>

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NIOConcurrencyHelpers
+import NIOCore
 public import SondeCore
 
 /// What every connection of one dnstap input shares: the counters of finished connections, the number open,
@@ -13,6 +14,9 @@ public final class DnstapInputState: Sendable {
         var logSecond = 0
         var linesThisSecond = 0
         var suppressed = 0
+        /// Connections whose session has not started, by arrival order: the first to go when the limit is hit.
+        var waiting: [ObjectIdentifier: (channel: any Channel, order: Int)] = [:]
+        var arrivals = 0
     }
 
     private let inner = NIOLockedValueBox(Inner())
@@ -27,23 +31,41 @@ public final class DnstapInputState: Sendable {
     /// Connections open now.
     public var openConnections: Int { inner.withLockedValue { $0.open } }
 
-    /// Admits a new connection unless `limit` are open.
-    func admit(limit: Int) -> Bool {
-        inner.withLockedValue {
-            guard $0.open < limit else {
-                $0.counters.connectionsRefused += 1
-                return false
+    /// Admits a new connection. At the limit, the oldest connection that has not started a session (an idle or
+    /// stalled peer) is closed to make room; when every open connection is a working session, the new one is
+    /// refused. So a flood of idle connections cannot lock real senders out.
+    func admit(_ channel: any Channel, limit: Int) -> Bool {
+        let (admitted, evict): (Bool, (any Channel)?) = inner.withLockedValue {
+            var evict: (any Channel)?
+            if $0.open >= limit {
+                guard let oldest = $0.waiting.min(by: { $0.value.order < $1.value.order }) else {
+                    $0.counters.connectionsRefused += 1
+                    return (false, nil)
+                }
+                $0.waiting[oldest.key] = nil
+                $0.counters.connectionsEvicted += 1
+                evict = oldest.value.channel
             }
             $0.open += 1
+            $0.arrivals += 1
+            $0.waiting[ObjectIdentifier(channel)] = (channel, $0.arrivals)
             $0.counters.connectionsAccepted += 1
-            return true
+            return (true, evict)
         }
+        evict?.close(promise: nil)
+        return admitted
+    }
+
+    /// The connection's session started: it is no longer the first to be closed at the limit.
+    func started(_ channel: any Channel) {
+        inner.withLockedValue { _ = $0.waiting.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     func refuse() { inner.withLockedValue { $0.counters.connectionsRefused += 1 } }
 
-    func connectionEnded(_ c: DnstapCounters) {
+    func connectionEnded(_ channel: any Channel, _ c: DnstapCounters) {
         inner.withLockedValue {
+            $0.waiting[ObjectIdentifier(channel)] = nil
             $0.open -= 1
             $0.counters.add(c)
         }
