@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+/// TLS (with and without client certificates) between two Sondes, and client mode against a sender that listens.
+final class DnstapTLSAndClientTests: XCTestCase {
+    /// A CA, a server certificate for 127.0.0.1, and a client certificate, made by openssl.
+    func makeCertificates(in dir: URL) throws {
+        let openssl = try Integration.tool("openssl", package: "openssl")
+        func run(_ args: [String]) throws {
+            let r = try Integration.run(openssl, args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let p = dir.path
+        try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                 "-subj", "/CN=sonde test CA", "-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem"])
+        for name in ["server", "client"] {
+            try run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(name)",
+                     "-keyout", "\(p)/\(name).key", "-out", "\(p)/\(name).csr"])
+            try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(p)/\(name).ext", atomically: true, encoding: .utf8)
+            try run(["x509", "-req", "-in", "\(p)/\(name).csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
+                     "-CAcreateserial", "-days", "2", "-extfile", "\(p)/\(name).ext", "-out", "\(p)/\(name).pem"])
+        }
+    }
+
+    func forward(_ file: String, to url: String, dir: URL, clientCertificate: Bool) throws -> Integration.Output {
+        var yaml = "outputs:\n  - kind: dnstap\n    forward: \(url)\n    tls_ca: \(dir.path)/ca.pem\n"
+        if clientCertificate { yaml += "    tls_certificate: \(dir.path)/client.pem\n    tls_key: \(dir.path)/client.key\n" }
+        let config = dir.appendingPathComponent("forward-\(clientCertificate).yaml")
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
+        return try Integration.run(Integration.binary.path, ["read", "--config", config.path, "--no-summary", file])
+    }
+
+    func testTLSWithServerAndClientCertificates() throws {
+        let file = try Integration.corpusFile("gen-sample.dnstap")
+        let dir = try Integration.temporaryDirectory()
+        try makeCertificates(in: dir)
+        let p = dir.path
+
+        // Server certificate only.
+        let server = try SondeRun(["--dnstap", "tls://127.0.0.1:0", "--tls-cert", "\(p)/server.pem", "--tls-key", "\(p)/server.key",
+                                   "-f", "json", "--no-summary"])
+        XCTAssertTrue(server.address.hasPrefix("tcp://127.0.0.1:"))
+        let r = try forward(file, to: "tls://127.0.0.1:\(server.port)", dir: dir, clientCertificate: false)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(server.waitForEvents(1000))
+        server.stop()
+        XCTAssertEqual(server.eventLines.count, 1000)
+
+        // Client certificates required: a sender with one gets in, a sender without one does not.
+        let strict = try SondeRun(["--dnstap", "tls://127.0.0.1:0", "--tls-cert", "\(p)/server.pem", "--tls-key", "\(p)/server.key",
+                                   "--tls-ca", "\(p)/ca.pem", "-f", "json", "--summary-format", "json"])
+        let good = try forward(file, to: "tls://127.0.0.1:\(strict.port)", dir: dir, clientCertificate: true)
+        XCTAssertEqual(good.status, 0, good.stderr)
+        XCTAssertTrue(strict.waitForEvents(1000))
+        let bad = try forward(file, to: "tls://127.0.0.1:\(strict.port)", dir: dir, clientCertificate: false)
+        XCTAssertNotEqual(bad.status, 0, "frames without a session are reported as dropped")
+        XCTAssertTrue(bad.stderr.contains("dropped"), bad.stderr)
+        let summary = strict.stop()
+        XCTAssertEqual(strict.eventLines.count, 1000)
+        XCTAssertEqual((summary["dnstap"] as? [String: Int])?["events"], 1000)
+    }
+
+    func testClientModeDialsAListeningSenderAndRetries() throws {
+        let python = try Integration.tool("python3", package: "python3")
+        let file = try Integration.corpusFile("gen-sample.dnstap")
+        let script = Integration.repo.appendingPathComponent("scripts/dnstap-listening-sender.py").path
+        let port = 20000 + Int.random(in: 0..<20000)
+        // Sonde first: nothing listens yet, so it retries with back-off until the sender appears.
+        let sonde = try SondeRun(["--dnstap-connect", "tcp://127.0.0.1:\(port)", "-f", "json", "--summary-format", "json"])
+        usleep(1_500_000)
+        let sender = try Background(python, [script, "tcp:127.0.0.1:\(port)", file, "--sessions", "2"])
+        XCTAssertTrue(sonde.waitForEvents(2000, timeout: 30), sonde.background.stderr + sender.stderr)
+        XCTAssertEqual(sender.stop(signal: 0, timeout: 10), 0, sender.stderr)
+        let d = sonde.stop()["dnstap"] as? [String: Int] ?? [:]
+        XCTAssertEqual(d["events"], 2000, "\(d)")
+        XCTAssertEqual(d["connections_finished"], 2, "\(d)")
+        XCTAssertTrue(sonde.background.stderr.contains("retrying"), sonde.background.stderr)
+    }
+}
