@@ -100,7 +100,7 @@ final class ReadEndToEndTests: XCTestCase {
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         XCTAssertEqual(lines.count, 43)
         let columns = lines[0].split(separator: ",").count
-        XCTAssertEqual(columns, 30)
+        XCTAssertEqual(columns, 31)
         for line in lines.dropFirst() { XCTAssertEqual(csvFields(String(line)).count, columns, String(line)) }
     }
 

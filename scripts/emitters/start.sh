@@ -185,7 +185,7 @@ dnsdist)
 setLocal("$ip:$port")
 setSecurityPollSuffix("")
 setServFailWhenNoServer(true)
--- deliver each message at once and reconnect quickly (fstrm defaults: notify after 32 messages, reopen after 5 s)
+-- wake the fstrm writer on every message and reconnect after 1 s (fstrm defaults: after 32 messages, 5 s)
 local opts = { queueNotifyThreshold = 1, flushTimeout = 1, reopenInterval = 1 }
 fsl = $logger
 addAction(AllRule(), DnstapLogAction("dnsdist", fsl))
@@ -199,6 +199,9 @@ at("www.example.test.", DNSQType.AAAA, SpoofAction("2001:db8::1"))
 at("mail.example.test.", DNSQType.A, SpoofAction("192.0.2.25"))
 at("mail.example.test.", DNSQType.AAAA, SpoofAction("2001:db8::25"))
 at("txt.example.test.", DNSQType.TXT, SpoofRawAction("\016hello from sonde"))
+for _, n in ipairs({"example.test.", "ns.example.test.", "www.example.test.", "mail.example.test.", "txt.example.test."}) do
+  addAction(QNameRule(n), RCodeAction(DNSRCode.NOERROR))  -- other types of existing names: NODATA
+end
 local zone = newSuffixMatchNode(); zone:add("example.test.")
 addAction(SuffixMatchNodeRule(zone), RCodeAction(DNSRCode.NXDOMAIN))
 addAction(AllRule(), RCodeAction(DNSRCode.REFUSED))
