@@ -54,6 +54,8 @@ let package = Package(
         .testTarget(name: "SondeDNSPresentationTests", dependencies: ["SondeDNS"]),
         .testTarget(name: "SondePacketTests", dependencies: ["SondePacket"]),
         .testTarget(name: "SondePacketReassemblyTests", dependencies: ["SondePacket"]),
+        .testTarget(name: "SondeFrameStreamsTests", dependencies: ["SondeFrameStreams"]),
+        .testTarget(name: "SondeDnstapTests", dependencies: ["SondeDnstap", "SondeFrameStreams", "SondeDNS"]),
         .testTarget(name: "SondeTransformsTests", dependencies: ["SondeTransforms", "SondeCore", "SondeDNS", "SondePacket"]),
         .testTarget(
             name: "SondeCoreTests",

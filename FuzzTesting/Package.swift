@@ -12,6 +12,8 @@ import PackageDescription
 
 let sondeDNS = Target.Dependency.product(name: "SondeDNS", package: "Sonde")
 let sondePacket = Target.Dependency.product(name: "SondePacket", package: "Sonde")
+let sondeFrameStreams = Target.Dependency.product(name: "SondeFrameStreams", package: "Sonde")
+let sondeDnstap = Target.Dependency.product(name: "SondeDnstap", package: "Sonde")
 let fuzzTarget: [SwiftSetting] = [.define("SONDE_FUZZ_TARGET")]
 
 let package = Package(
@@ -28,10 +30,14 @@ let package = Package(
         .executableTarget(name: "FuzzPacket", dependencies: [sondeDNS, sondePacket, "FuzzSupport"], swiftSettings: fuzzTarget),
         .executableTarget(name: "FuzzCaptureFile", dependencies: [sondeDNS, sondePacket, "FuzzSupport"], swiftSettings: fuzzTarget),
         .executableTarget(name: "FuzzTCPReassembly", dependencies: [sondeDNS, sondePacket, "FuzzSupport"], swiftSettings: fuzzTarget),
+        .executableTarget(
+            name: "FuzzDnstap", dependencies: [sondeDNS, sondeFrameStreams, sondeDnstap, "FuzzSupport"], swiftSettings: fuzzTarget
+        ),
 
         .testTarget(name: "ReplayDNSTests", dependencies: [sondeDNS]),
         .testTarget(name: "ReplayPacketTests", dependencies: [sondePacket]),
         .testTarget(name: "ReplayReassemblyTests", dependencies: [sondePacket]),
+        .testTarget(name: "ReplayDnstapTests", dependencies: [sondeDNS, sondeFrameStreams, sondeDnstap]),
     ]
 )
 

@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, the shared-corpus cross-checks against tshark, the command-line tests, and (in CI,
-# or when FUZZ_SECONDS is set) each libFuzzer target for FUZZ_SECONDS (CI: 60) seconds.
-# Needs only the Swift toolchain. In CI (CI=true) nothing may be skipped: a missing corpus fails the run.
+# Runs every test: unit tests, the shared-corpus cross-checks against tshark and the golang dnstap tool, the
+# command-line tests, the integration tests against real software (Unbound, BIND, Knot DNS, Knot Resolver, dnsdist,
+# fstrm tools, the golang dnstap tool, openssl: installed here from Debian's packages when missing), and (in CI, or
+# when FUZZ_SECONDS is set) each libFuzzer target for FUZZ_SECONDS (CI: 60) seconds.
+# Needs only the Swift toolchain (and root, or sudo, for apt-get). In CI (CI=true) nothing may be skipped: a missing
+# corpus or server fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ "${CI:-}" = "true" ] && [ ! -d ../shared/corpus ]; then
   echo "CI: ../shared/corpus is missing; the corpus tests cannot be skipped in CI" >&2
   exit 1
+fi
+if [ "$(id -u)" = 0 ]; then
+  bash scripts/emitters/install.sh || { echo "cannot install the integration tests' servers and tools" >&2; exit 1; }
+elif command -v sudo >/dev/null; then
+  sudo bash scripts/emitters/install.sh || { echo "cannot install the integration tests' servers and tools" >&2; exit 1; }
+else
+  echo "not root and no sudo: integration tests whose servers are missing will be skipped" >&2
 fi
 swift build --build-tests || exit 1
 log=$(mktemp)

@@ -53,7 +53,7 @@ extension DnstapLayout {
                 try decodeMessage(frame, m)
             case (1, _), (2, _), (3, _), (14, _), (15, _):
                 throw DnstapDecodingError(.wireType(field: field, type: wire), at: reader.offset)
-            default: try reader.skip(wire)
+            default: try reader.skip(wire, field: field)
             }
         }
         guard present.contains(.message) else { throw DnstapDecodingError(.noMessage, at: 0) }
@@ -85,7 +85,7 @@ extension DnstapLayout {
                 try decodePolicy(frame, p)
             case (16, 0): httpProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.httpProtocol)
             case (1...16, _): throw DnstapDecodingError(.wireType(field: field, type: wire), at: r.offset)
-            default: try r.skip(wire)
+            default: try r.skip(wire, field: field)
             }
         }
     }
@@ -103,7 +103,7 @@ extension DnstapLayout {
             case (4, 0): policyMatch = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyMatch)
             case (5, 2): policyValue = try r.lengthDelimited()
             case (1...5, _): throw DnstapDecodingError(.wireType(field: field, type: wire), at: r.offset)
-            default: try r.skip(wire)
+            default: try r.skip(wire, field: field)
             }
         }
     }
@@ -175,8 +175,9 @@ struct ProtobufReader {
         return field
     }
 
+    /// Skips the value of an unknown field `field` of wire type `wire`; groups (3, 4) and the undefined types are errors.
     @inlinable
-    mutating func skip(_ wire: Int) throws(DnstapDecodingError) {
+    mutating func skip(_ wire: Int, field: Int) throws(DnstapDecodingError) {
         switch wire {
         case 0: _ = try varint()
         case 1:
@@ -184,7 +185,7 @@ struct ProtobufReader {
             offset += 8
         case 2: _ = try lengthDelimited()
         case 5: _ = try fixed32()
-        default: throw DnstapDecodingError(.wireType(field: 0, type: wire), at: offset)
+        default: throw DnstapDecodingError(.wireType(field: field, type: wire), at: offset)
         }
     }
 }

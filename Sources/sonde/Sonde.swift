@@ -240,6 +240,14 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if summary && noSummary { throw ValidationError("--summary and --no-summary cannot be used together") }
+        if dnstap.isEmpty && dnstapConnect.isEmpty && options.config == nil && ProcessEnvironment.current["SONDE_CONFIG"] == nil {
+            throw ValidationError("give --dnstap URL to listen (or --dnstap-connect URL, or inputs: in a --config file)")
+        }
+        if let maxFrameSize, !(64...(64 << 20)).contains(maxFrameSize) {
+            throw ValidationError("--max-frame-size must be between 64 and 67108864 octets")
+        }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if let idleTimeout, !(0...86_400).contains(idleTimeout) { throw ValidationError("--idle-timeout must be 0-86400 seconds") }
     }
 
     func run() throws {

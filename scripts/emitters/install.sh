@@ -4,7 +4,7 @@
 # scripts start the servers themselves.
 set -euo pipefail
 pkgs=(unbound bind9 knot knot-module-dnstap knot-resolver dnsdist fstrm-bin golang-github-dnstap-golang-dnstap-cli
-      dnsperf dnstap-ldns bind9-dnsutils knot-dnsutils iproute2 jq)
+      dnsperf dnstap-ldns bind9-dnsutils knot-dnsutils iproute2 jq openssl)
 missing=$( { dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null || true; } | awk '$2 == "installed" { print $1 }' |
           sort | comm -13 - <(printf '%s\n' "${pkgs[@]}" | sort) | tr '\n' ' ')
 [ -n "$missing" ] || exit 0

@@ -201,8 +201,13 @@ public final class DnstapForwarder: @unchecked Sendable {
             var failed = false
             let consumed = received.withUnsafeReadableBytes { b -> Int in
                 var offset = 0
-                while let frame = try? decoder.next(b, from: &offset) {
-                    if case .control(let c) = frame { controls.append(c) } else { failed = true }
+                do {
+                    while let frame = try decoder.next(b, from: &offset) {
+                        if case .control(let c) = frame { controls.append(c) } else { failed = true }
+                    }
+                } catch {
+                    // A receiver that sends what is not a control frame: end the session (it reconnects).
+                    failed = true
                 }
                 return offset
             }

@@ -1,0 +1,1 @@
+../../../Tests/SondeDnstapTests/FuzzRegressionTests.swift

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// Real DNS servers from Debian send dnstap to a running `sonde run` while `dig` queries them
+/// (`scripts/emitters/`): every query must come out as a query event and a response event with the right type,
+/// addresses, qname, qtype, transport and rcode.
+final class RealEmittersTests: XCTestCase {
+    func testUnboundOverUnixSocket() throws { try check("unbound", tcp: false, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
+    func testUnboundOverTCP() throws { try check("unbound", tcp: true, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
+    // BIND logs a response to an RD=1 query as CLIENT_RESPONSE even when authoritative.
+    func testBINDOverUnixSocket() throws { try check("bind", tcp: false, types: ("AUTH_QUERY", ["CLIENT_RESPONSE", "AUTH_RESPONSE"])) }
+    func testKnotDNSOverUnixSocket() throws { try check("knot", tcp: false, types: ("AUTH_QUERY", ["AUTH_RESPONSE"])) }
+    func testKnotResolverOverUnixSocket() throws { try check("kresd", tcp: false, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
+    func testDnsdistOverUnixSocket() throws { try check("dnsdist", tcp: false, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
+    func testDnsdistOverTCP() throws { try check("dnsdist", tcp: true, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
+
+    static let scripts = Integration.repo.appendingPathComponent("scripts/emitters")
+
+    func check(_ server: String, tcp: Bool, types: (query: String, responses: [String])) throws {
+        let daemon = ["unbound": "unbound", "bind": "named", "knot": "knotd", "kresd": "kresd", "dnsdist": "dnsdist"][server]!
+        let package = ["unbound": "unbound", "bind": "bind9", "knot": "knot-module-dnstap", "kresd": "knot-resolver", "dnsdist": "dnsdist"][server]!
+        _ = try Integration.tool(daemon, package: package)
+        _ = try Integration.tool("dig", package: "bind9-dnsutils")
+        let bash = "/bin/bash"
+        let dir = try Integration.temporaryDirectory()
+        let socket = dir.appendingPathComponent("sonde.sock").path
+        let sonde = try SondeRun([
+            "--dnstap", tcp ? "tcp://127.0.0.1:0" : "unix://\(socket)", "-f", "json", "--summary-format", "json",
+        ])
+        let target = tcp ? "tcp:127.0.0.1:\(sonde.port)" : "unix:\(socket)"
+        let work = dir.appendingPathComponent("server").path
+        let started = try Integration.run(bash, [Self.scripts.appendingPathComponent("start.sh").path, server, work, target], timeout: 60)
+        defer { _ = try? Integration.run(bash, [Self.scripts.appendingPathComponent("stop.sh").path, work], timeout: 60) }
+        XCTAssertEqual(started.status, 0, started.stderr)
+        let dnsLine = started.stdout.split(separator: "\n").first { $0.hasPrefix("DNS ") }
+        let parts = try XCTUnwrap(dnsLine, started.stdout + started.stderr).split(separator: " ")
+        let ip = String(parts[1]), port = Int(parts[2])!
+        let sent = dir.appendingPathComponent("queries.txt").path
+        let q = try Integration.run(bash, [Self.scripts.appendingPathComponent("queries.sh").path, ip, "\(port)", sent], timeout: 120)
+        XCTAssertEqual(q.status, 0, q.stderr)
+        let stopped = try Integration.run(bash, [Self.scripts.appendingPathComponent("stop.sh").path, work], timeout: 60)
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+
+        let queries = try String(contentsOfFile: sent, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(queries.count, 20)
+        func events() -> [[String: Any]] {
+            jsonLines(sonde.eventLines).filter { ($0["qname"] as? String) != "_sonde-probe.example.test." }
+        }
+        _ = sonde.background.wait(timeout: 10) { events().count >= 2 * queries.count }
+        let summary = sonde.stop()
+        let all = events()
+        XCTAssertEqual(all.count, 2 * queries.count, "\(server): \(summary["dnstap"] ?? "")")
+        var unmatched = all
+        for qq in queries {
+            let (qname, qtype, transport, rcode) = (qq[0], qq[1], qq[2].uppercased(), qq[3])
+            func take(_ response: Bool) -> [String: Any]? {
+                guard let i = unmatched.firstIndex(where: {
+                    $0["qname"] as? String == qname && $0["qtype"] as? String == qtype && $0["protocol"] as? String == transport
+                        && $0["response"] as? Bool == response
+                }) else { return nil }
+                return unmatched.remove(at: i)
+            }
+            guard let query = take(false) else {
+                XCTFail("\(server): no query event for \(qq)")
+                continue
+            }
+            XCTAssertEqual(query["dnstap_type"] as? String, types.query, "\(server) \(qq)")
+            XCTAssertEqual(query["identity"] as? String, server)
+            XCTAssertEqual(query["input"] as? String, "dnstap")
+            XCTAssertEqual(query["src_ip"] as? String, "127.0.0.1", "\(server) \(qq): dig's address")
+            XCTAssertEqual(query["dst_port"] as? Int, port, "\(server) \(qq): the server's port")
+            guard let response = take(true) else {
+                XCTFail("\(server): no response event for \(qq)")
+                continue
+            }
+            XCTAssertTrue(types.responses.contains(response["dnstap_type"] as? String ?? ""), "\(server) \(qq): \(response["dnstap_type"] ?? "")")
+            XCTAssertEqual(response["rcode"] as? String, rcode, "\(server) \(qq)")
+            XCTAssertEqual(response["src_ip"] as? String, ip, "\(server) \(qq): the server's address")
+            XCTAssertEqual(response["src_port"] as? Int, port)
+            XCTAssertEqual(response["dst_port"] as? Int, query["src_port"] as? Int, "\(server) \(qq): back to dig's port")
+        }
+        XCTAssertTrue(unmatched.isEmpty, "\(server): events that match no query: \(unmatched)")
+        let d = summary["dnstap"] as? [String: Int] ?? [:]
+        XCTAssertEqual(d["protocol_errors"], 0, "\(d)")
+        XCTAssertEqual(d["invalid_frames"], 0, "\(d)")
+    }
+}
