@@ -146,15 +146,7 @@ struct Read: ParsableCommand {
     /// Defaults < file < environment < these flags.
     func resolvedConfiguration(environment: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
         var configuration = try options.load(environment: environment)
-        if let format {
-            if configuration.outputs.isEmpty {
-                configuration.outputs = [OutputConfiguration(kind: "stdout", format: format)]
-            } else {
-                for i in configuration.outputs.indices where configuration.outputs[i].kind == "stdout" {
-                    configuration.outputs[i].format = format
-                }
-            }
-        }
+        if let format { configuration.setStandardOutputFormat(format) }
         if !port.isEmpty {
             var ports: [UInt16] = []
             for text in port.flatMap({ $0.split(separator: ",") }) {
@@ -273,15 +265,7 @@ struct Run: ParsableCommand {
             }
         }
         if !added.isEmpty { configuration.inputs = added }
-        if let format {
-            if configuration.outputs.isEmpty {
-                configuration.outputs = [OutputConfiguration(kind: "stdout", format: format)]
-            } else {
-                for i in configuration.outputs.indices where configuration.outputs[i].kind == "stdout" {
-                    configuration.outputs[i].format = format
-                }
-            }
-        }
+        if let format { configuration.setStandardOutputFormat(format) }
         if let identity { configuration.identity = identity }
         if summary { configuration.summary.mode = .only }
         if noSummary { configuration.summary.mode = .off }

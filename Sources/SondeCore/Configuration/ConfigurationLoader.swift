@@ -212,15 +212,7 @@ public struct ConfigurationLoader {
             case "SONDE_PORTS":
                 if let p = ports(node, name) { configuration.ports = p }
             case "SONDE_FORMAT":
-                if let f: OutputFormat = choice(node, name) {
-                    if configuration.outputs.isEmpty {
-                        configuration.outputs = [OutputConfiguration(kind: "stdout", format: f)]
-                    } else {
-                        for i in configuration.outputs.indices where configuration.outputs[i].kind == "stdout" {
-                            configuration.outputs[i].format = f
-                        }
-                    }
-                }
+                if let f: OutputFormat = choice(node, name) { configuration.setStandardOutputFormat(f) }
             case "SONDE_SUMMARY":
                 if let m: SummaryConfiguration.Mode = choice(node, name) { configuration.summary.mode = m }
             case "SONDE_SUMMARY_FORMAT":

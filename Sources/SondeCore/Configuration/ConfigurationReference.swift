@@ -32,10 +32,40 @@ public enum ConfigurationReference {
           format: text     # text | json                  env SONDE_SUMMARY_FORMAT flag --summary-format
           top: 10          # names in the top list (0-1000)
 
+        # Network inputs of `sonde run` (flags: --dnstap URL listens, --dnstap-connect URL dials; both repeatable).
+        inputs:
+          - kind: dnstap
+            listen: tcp://0.0.0.0:6000      # or tls://host:port, unix:///run/sonde/dnstap.sock;
+                                            # or `connect: URL` to dial a sender that listens (retried with back-off)
+            unix_mode: "0660"               # permissions of a unix socket Sonde creates
+            max_connections: 1024           # at the limit the oldest connection that has not started a session is
+                                            # closed to make room; if all are working sessions, new ones are refused
+                                            #                               flag --max-connections
+            max_frame_size: 1048576         # longer data frames are skipped and counted (64 - 67108864)
+                                            #                               flag --max-frame-size
+            idle_timeout: 300               # seconds without a byte before a connection is closed; 0 never
+                                            #                               flag --idle-timeout
+            allow: []                       # client networks allowed (CIDR); empty allows all   flag --allow
+            tls_certificate: <none>         # tls:// listener: certificate chain and key (PEM)  flags --tls-cert, --tls-key
+            tls_key: <none>
+            tls_ca: <none>                  # listener: require client certificates signed by this CA; dialling:
+                                            # check the server against it (default: the system's trust store)
+            tls_verify: true                # dialling: check the server's certificate    flag --tls-ca
+
         # Where events go. Without this list: standard output, text.
         outputs:
-          - kind: stdout   # the only output kind in this version
+          - kind: stdout
             format: text   # text | json | yaml | csv     env SONDE_FORMAT       flag --format
+          - kind: dnstap   # events as dnstap; events from captures become CLIENT_QUERY / CLIENT_RESPONSE
+            path: <none>   # a dnstap file (Frame Streams), or ...          flag --write-dnstap FILE
+            forward: <none> # ... a receiver: tcp://host:port, tls://host:port, unix:///path   flag --forward URL
+                           # (bidirectional handshake; reconnects with back-off)
+            identity: <unchanged>   # replaces the identity of every frame     flag --dnstap-identity
+            buffer_frames: 100000   # frames held while the receiver is away; beyond, dropped and counted
+            tls_certificate: <none> # forward: client certificate and key (PEM)
+            tls_key: <none>
+            tls_ca: <none>          # forward: CA to check the receiver against (default: the system's)
+            tls_verify: true
 
         """
 }

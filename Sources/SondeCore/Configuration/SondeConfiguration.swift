@@ -24,6 +24,15 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var join = false
 
     public init() {}
+
+    /// Sets the format of the standard output (adding it when no output is configured): `--format`, `SONDE_FORMAT`.
+    public mutating func setStandardOutputFormat(_ format: OutputFormat) {
+        if outputs.isEmpty {
+            outputs = [OutputConfiguration(kind: "stdout", format: format)]
+        } else {
+            for i in outputs.indices where outputs[i].kind == "stdout" { outputs[i].format = format }
+        }
+    }
 }
 
 /// One output.

@@ -17,7 +17,10 @@ public enum DnstapFieldsSerializer {
         emitter.plain(into: &out) { DnstapNames.write(d.messageType, DnstapNames.messageType, into: &$0) }
         if d.version.isPresent {
             emitter.key("version", into: &out)
-            escaped(d.version.bytes(in: frame), &emitter, &out)
+            emitter.beginScalar(into: &out)
+            out.append(UInt8(ascii: "\""))
+            context.version.append(d.version.bytes(in: frame), into: &out)
+            out.append(UInt8(ascii: "\""))
         }
         if let t = d.queryTime {
             emitter.key("query_time", into: &out)

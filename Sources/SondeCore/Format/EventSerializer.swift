@@ -2,11 +2,35 @@ public import SondeDNS
 public import SondeDnstap
 public import SondePacket
 
-/// Per-output state for formatting: the timestamp cache and the identity.
+/// Per-output state for formatting: the timestamp cache and the escaped forms of the last dnstap identity and
+/// version (a stream repeats them in every message).
 public struct FormatContext {
     /// Timestamp cache.
     public var time = TimestampWriter()
+    public var identity = EscapeCache()
+    public var version = EscapeCache()
     public init() {}
+}
+
+/// The JSON-escaped form of the last byte string seen, reused while the bytes stay the same.
+public struct EscapeCache {
+    var raw: [UInt8] = []
+    var escaped: [UInt8] = []
+
+    public init() {}
+
+    /// Appends `bytes` escaped (``OutputBuffer/appendJSONEscaped(bytes:)``), from the cache when they repeat.
+    @inline(__always)
+    public mutating func append(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        if bytes.count == raw.count && bytes.elementsEqual(raw) {
+            escaped.withUnsafeBytes { out.append($0) }
+            return
+        }
+        let start = out.count
+        out.appendJSONEscaped(bytes: bytes)
+        raw = Array(bytes)
+        escaped = out.withBytes { Array($0[start...]) }
+    }
 }
 
 /// Writes the whole event, as documented in the README, through a ``StructuredEmitter`` (JSON or YAML).
@@ -29,7 +53,7 @@ public enum EventSerializer {
         emitter.beginScalar(into: &out)
         out.append(UInt8(ascii: "\""))
         if e.hasDnstap && e.dnstap.identity.isPresent {
-            out.appendJSONEscaped(bytes: e.dnstap.identity.bytes(in: e.dnstapFrame(message)))
+            context.identity.append(e.dnstap.identity.bytes(in: e.dnstapFrame(message)), into: &out)
         } else {
             out.append(identity)
         }

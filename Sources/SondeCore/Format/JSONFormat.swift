@@ -19,7 +19,7 @@ public enum JSONFormat {
         context.time.write(e.timestamp, into: &out)
         out.append("\",\"identity\":\"")
         if e.hasDnstap && e.dnstap.identity.isPresent {
-            out.appendJSONEscaped(bytes: e.dnstap.identity.bytes(in: e.dnstapFrame(message)))
+            context.identity.append(e.dnstap.identity.bytes(in: e.dnstapFrame(message)), into: &out)
         } else {
             out.append(identity)
         }

@@ -71,19 +71,8 @@ extension OutputBuffer {
     /// Appends any string as the inside of a JSON string (RFC 8259 §7): quotes, backslashes and control
     /// characters escaped, other UTF-8 kept. Used for configured texts such as the identity, not per message.
     public mutating func appendJSONEscaped(_ string: String) {
-        for b in string.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0a: append("\\n")
-            case 0x0d: append("\\r")
-            case 0x09: append("\\t")
-            case 0..<0x20, 0x7f:
-                append("\\u00")
-                appendHexByte(b)
-            default: append(b)
-            }
-        }
+        var s = string
+        s.withUTF8 { appendJSONEscaped(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 

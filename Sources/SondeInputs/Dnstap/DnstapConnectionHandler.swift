@@ -18,7 +18,9 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
     private var decoder: FrameStreamDecoder
     private var session = FrameStreamReaderStateMachine()
     private var processor = DnstapProcessor()
-    private var batch: EventBatch
+    /// The batch lives behind a pointer, and the decoders are copied into locals for each read, so the
+    /// per-frame work pays no dynamic exclusivity checks on class properties.
+    private let batch: UnsafeMutablePointer<EventBatch>
     private var pending: ByteBuffer?
     private let sink: any BatchSink
     private let state: DnstapInputState
@@ -27,9 +29,15 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
 
     init(maximumFrameLength: Int, sink: any BatchSink, state: DnstapInputState) {
         decoder = FrameStreamDecoder(maximumFrameLength: maximumFrameLength)
-        batch = EventBatch(identity: "", capacity: 512)
+        batch = .allocate(capacity: 1)
+        batch.initialize(to: EventBatch(identity: "", capacity: 512))
         self.sink = sink
         self.state = state
+    }
+
+    deinit {
+        batch.deinitialize(count: 1)
+        batch.deallocate()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -43,6 +51,11 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
         var replies: [FrameStreamControl] = []
         var finished = false
         var failure: FrameStreamError?
+        var decoder = self.decoder
+        var session = self.session
+        var processor = self.processor
+        let batch = self.batch
+        let batchSize = self.batchSize
         let consumed = buffer.withUnsafeReadableBytes { bytes -> Int in
             var offset = 0
             do {
@@ -50,8 +63,8 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
                     switch frame {
                     case .data(let range):
                         _ = try session.receiveData()
-                        processor.process(frame: UnsafeRawBufferPointer(rebasing: bytes[range]), receivedAt: now, into: &batch)
-                        if batch.count >= batchSize { deliver() }
+                        processor.process(frame: UnsafeRawBufferPointer(rebasing: bytes[range]), receivedAt: now, into: &batch.pointee)
+                        if batch.pointee.count >= batchSize { deliver() }
                     case .control(let control):
                         let wasStarted = session.isStarted
                         defer { if !wasStarted && session.isStarted { state.started(context.channel) } }
@@ -78,6 +91,9 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
             }
             return offset
         }
+        self.decoder = decoder
+        self.session = session
+        self.processor = processor
         buffer.moveReaderIndex(forwardBy: consumed)
         if buffer.readableBytes > 0 && !finished && failure == nil {
             buffer.discardReadBytes()
@@ -139,9 +155,9 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
     }
 
     private func deliver() {
-        guard !batch.isEmpty else { return }
-        sink.consume(batch)
-        batch.removeAll()
+        guard !batch.pointee.isEmpty else { return }
+        sink.consume(batch.pointee)
+        batch.pointee.removeAll()
     }
 
     private func peer(_ context: ChannelHandlerContext) -> String {

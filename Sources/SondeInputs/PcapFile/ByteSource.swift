@@ -38,8 +38,10 @@ final class ByteSource {
             }
             ownsFD = true
         }
-        var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { size = Int(st.st_size) } else { size = nil }
+        // Only a regular file can seek (a pipe or terminal fails with ESPIPE); `stat` is avoided because its
+        // struct is declared by two modules once NIO is linked, which breaks release builds.
+        let fileEnd = lseek(fd, 0, SEEK_END)
+        if fileEnd >= 0 && lseek(fd, 0, SEEK_SET) == 0 { size = Int(fileEnd) } else { size = nil }
         // A regular file is mapped: the kernel pages it in and nothing is copied. Pipes and empty files are read.
         if let size, size > 0, let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
             _ = madvise(map, size, MADV_SEQUENTIAL)

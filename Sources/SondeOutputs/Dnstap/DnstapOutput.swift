@@ -69,16 +69,7 @@ public final class DnstapOutput: EventOutput {
 
     private func writeFile() throws {
         defer { buffer.removeAll() }
-        try buffer.withBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SondeError("dnstap output: cannot write \(path ?? ""): \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
-        }
+        let e = buffer.write(toFileDescriptor: fd)
+        if e != 0 { throw SondeError("dnstap output: cannot write \(path ?? ""): \(String(cString: strerror(e)))") }
     }
 }

@@ -68,21 +68,11 @@ public final class StdoutOutput: EventOutput {
     private func writeBuffer() throws {
         defer { buffer.removeAll() }
         guard !isClosed else { return }
-        try buffer.withBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE {
-                        isClosed = true
-                        return
-                    }
-                    throw SondeError("cannot write to standard output: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-                bytesWritten += UInt64(n)
-            }
+        let count = buffer.count
+        switch buffer.write(toFileDescriptor: fd) {
+        case 0: bytesWritten += UInt64(count)
+        case EPIPE: isClosed = true
+        case let e: throw SondeError("cannot write to standard output: \(String(cString: strerror(e)))")
         }
     }
 }

@@ -1,0 +1,1 @@
+../../../../Sources/SondeDnstap/DnstapLayout.swift

@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SondeDNS
+
+extension OutputBuffer {
+    /// Writes the whole buffer to `fd`, retrying short writes and EINTR; returns the `errno` that stopped it, or 0.
+    func write(toFileDescriptor fd: Int32) -> Int32 {
+        withBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return 0
+        }
+    }
+}
