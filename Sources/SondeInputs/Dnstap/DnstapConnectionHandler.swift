@@ -105,12 +105,12 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
         if !replies.isEmpty { context.flush() }
         if let failure {
             deliver()
-            processor.counters.protocolErrors &+= 1
+            self.processor.counters.protocolErrors &+= 1
             state.log("dnstap: \(peer(context)): \(failure); closing the connection")
             close(context)
         } else if finished {
             deliver()
-            processor.counters.connectionsFinished &+= 1
+            self.processor.counters.connectionsFinished &+= 1
             close(context)
         }
     }
