@@ -93,7 +93,9 @@ public enum RunRunner {
 final class LiveSink: BatchSink, @unchecked Sendable {
     private let lock = NIOLock()
     private let outputs: [any EventOutput]
-    let summary = TrafficSummary()
+    /// A long-running receiver tracks at most 65,536 distinct names for the top list (about 3 MB); the rest are
+    /// counted as untracked, so memory stays flat however many names go by.
+    let summary = TrafficSummary(maxNames: 1 << 16)
     private let counting: Bool
     private var dirty = false
     private var failures: Set<String> = []

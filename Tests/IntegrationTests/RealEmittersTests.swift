@@ -85,3 +85,40 @@ final class RealEmittersTests: XCTestCase {
         XCTAssertEqual(d["invalid_frames"], 0, "\(d)")
     }
 }
+
+/// Load from dnsperf: every query the server answered comes out as a query event and a response event.
+final class RealEmittersLoadTests: XCTestCase {
+    func testDnsperfLoadThroughUnboundAndDnsdistLosesNothing() throws {
+        _ = try Integration.tool("unbound", package: "unbound")
+        let dnsperf = try Integration.tool("dnsperf", package: "dnsperf")
+        for server in ["unbound", "dnsdist"] {
+            let dir = try Integration.temporaryDirectory()
+            let sonde = try SondeRun(["--dnstap", "tcp://127.0.0.1:0", "--summary", "--summary-format", "json"])
+            let work = dir.appendingPathComponent("server").path
+            let scripts = RealEmittersTests.scripts
+            let started = try Integration.run("/bin/bash", [scripts.appendingPathComponent("start.sh").path, server, work, "tcp:127.0.0.1:\(sonde.port)"], timeout: 60)
+            XCTAssertEqual(started.status, 0, started.stderr)
+            let parts = started.stdout.split(separator: "\n").first { $0.hasPrefix("DNS ") }?.split(separator: " ") ?? []
+            guard parts.count == 3 else { XCTFail(started.stdout + started.stderr); continue }
+            let names = ["www.example.test A", "mail.example.test AAAA", "example.test MX", "txt.example.test TXT", "nx.example.test A"]
+            let data = dir.appendingPathComponent("queries.txt")
+            try (names.joined(separator: "\n") + "\n").write(to: data, atomically: true, encoding: .utf8)
+            // 5 seconds at up to 3,000 queries per second.
+            let perf = try Integration.run(dnsperf, ["-s", String(parts[1]), "-p", String(parts[2]), "-d", data.path, "-l", "5", "-Q", "3000", "-c", "4"], timeout: 60)
+            XCTAssertEqual(perf.status, 0, perf.stderr)
+            let completed = perf.stdout.split(separator: "\n").first { $0.contains("Queries completed:") }
+                .flatMap { Int($0.split(separator: ":")[1].split(separator: "(")[0].trimmingCharacters(in: .whitespaces)) } ?? -1
+            XCTAssertGreaterThan(completed, 5_000, perf.stdout)
+            let stopped = try Integration.run("/bin/bash", [scripts.appendingPathComponent("stop.sh").path, work], timeout: 60)
+            XCTAssertEqual(stopped.status, 0, stopped.stderr)
+            _ = sonde.background.wait(timeout: 5) { false }
+            let status = sonde.background.stop()
+            XCTAssertEqual(status, 0)
+            let summary = (try? JSONSerialization.jsonObject(with: Data(sonde.background.stdout.utf8)) as? [String: Any]) ?? [:]
+            let types = summary["dnstap_types"] as? [String: Int] ?? [:]
+            // The readiness probe adds one query and one response.
+            XCTAssertEqual(types["CLIENT_QUERY"], completed + 1, "\(server): \(types), dnsperf completed \(completed)")
+            XCTAssertEqual(types["CLIENT_RESPONSE"], completed + 1, "\(server): \(types)")
+        }
+    }
+}

@@ -28,7 +28,8 @@ extension PcapFileInput {
             while true {
                 let bytes = source.available
                 var offset = 0
-                while let frame = try decoder.next(bytes, from: &offset) {
+                var delivered = false
+                frames: while let frame = try decoder.next(bytes, from: &offset) {
                     switch frame {
                     case .data(let range):
                         _ = try session.receiveData()
@@ -37,6 +38,9 @@ extension PcapFileInput {
                             try sink(&batch)
                             batch.removeAll()
                             progress?.update(bytes: before + source.consumedTotal + offset, messages: processor.counters.events)
+                            // Hand the read bytes back (a mapped file's pages are released behind the reader).
+                            delivered = true
+                            break frames
                         }
                     case .control(let control):
                         if case .finished = try session.receive(control) {
@@ -48,6 +52,7 @@ extension PcapFileInput {
                     }
                 }
                 source.consume(offset)
+                if delivered { continue }
                 if source.atEOF {
                     if source.available.count > 0 || decoder.skipping > 0 {
                         throw SondeError("\(source.path): dnstap file ends inside a frame (\(source.available.count) octets left)")
