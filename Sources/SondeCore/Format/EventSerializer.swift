@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import SondeDNS
 public import SondeDnstap
 public import SondePacket
@@ -22,7 +25,7 @@ public struct EscapeCache {
     /// Appends `bytes` escaped (``OutputBuffer/appendJSONEscaped(bytes:)``), from the cache when they repeat.
     @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        if bytes.count == raw.count && bytes.elementsEqual(raw) {
+        if bytes.count == raw.count && (bytes.count == 0 || raw.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
             escaped.withUnsafeBytes { out.append($0) }
             return
         }
