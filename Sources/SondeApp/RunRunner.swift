@@ -93,9 +93,9 @@ public enum RunRunner {
 final class LiveSink: BatchSink, @unchecked Sendable {
     private let lock = NIOLock()
     private let outputs: [any EventOutput]
-    /// A long-running receiver tracks at most 65,536 distinct names for the top list (about 3 MB); the rest are
-    /// counted as untracked, so memory stays flat however many names go by.
-    let summary = TrafficSummary(maxNames: 1 << 16)
+    /// A long-running receiver tracks the first 16,384 distinct names for the top list (about 1.3 MB); later ones
+    /// are counted as untracked, so memory stays flat however many names go by.
+    let summary = TrafficSummary(maxNames: 1 << 14)
     private let counting: Bool
     private var dirty = false
     private var failures: Set<String> = []
