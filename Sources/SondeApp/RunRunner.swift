@@ -42,8 +42,13 @@ public enum RunRunner {
         let start = ProgressReporter.nowSeconds()
         do {
             for c in configuration.inputs {
-                let input = try DnstapInput(configuration: c, group: group, sink: sink, logger: log)
-                try input.start()
+                let input: DnstapInput
+                do {
+                    input = try DnstapInput(configuration: c, group: group, sink: sink, logger: log)
+                    try input.start()
+                } catch {
+                    throw SondeError("\(c.endpoint): \(error)")
+                }
                 inputs.append(input)
                 switch c.mode {
                 case .listen:

@@ -21,8 +21,40 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(read.contains(option), "sonde read --help lacks \(option)")
         }
         XCTAssertTrue(read.contains("(values: text, json, yaml, csv)"))
+        XCTAssertTrue(read.contains("--write-dnstap <file>") && read.contains("--forward <url>"))
+        XCTAssertTrue(root.contains("run"))
+        let run = Run.helpMessage(columns: 100)
+        for option in [
+            "--dnstap <url>", "--dnstap-connect <url>", "-f, --format <format>", "--tls-cert <file>", "--tls-key <file>",
+            "--tls-ca <file>", "--allow <cidr>", "--max-connections <n>", "--max-frame-size <octets>",
+            "--idle-timeout <seconds>", "--write-dnstap <file>", "--forward <url>", "--dnstap-identity <name>",
+        ] {
+            XCTAssertTrue(run.contains(option), "sonde run --help lacks \(option)")
+        }
         XCTAssertTrue(Config.Check.helpMessage(columns: 100).contains("<file>"))
         XCTAssertEqual(Sonde.configuration.version, SondeVersion.string)
+    }
+
+    func testRunFlagsBuildTheDnstapInputsAndOutputs() throws {
+        let c = try Run.parse([
+            "--dnstap", "tcp://127.0.0.1:6000", "--dnstap", "unix:///run/s.sock", "--dnstap-connect", "tls://[::1]:6443",
+            "--allow", "10.0.0.0/8", "--max-connections", "7", "--idle-timeout", "9", "--max-frame-size", "4096",
+            "--forward", "tcp://collector:6000", "--dnstap-identity", "edge", "-f", "json",
+        ]).resolvedConfiguration(environment: [:])
+        XCTAssertEqual(c.inputs.map(\.endpoint), [
+            .tcp(host: "127.0.0.1", port: 6000), .unix(path: "/run/s.sock"), .tls(host: "::1", port: 6443),
+        ])
+        XCTAssertEqual(c.inputs.map(\.mode), [.listen, .listen, .connect])
+        XCTAssertEqual(c.inputs[0].allow, ["10.0.0.0/8"])
+        XCTAssertEqual(c.inputs[0].maxConnections, 7)
+        XCTAssertEqual(c.inputs[0].idleTimeout, 9)
+        XCTAssertEqual(c.inputs[0].maxFrameSize, 4096)
+        XCTAssertEqual(c.outputs.map(\.kind), ["stdout", "dnstap"])
+        XCTAssertEqual(c.outputs[0].format, .json)
+        XCTAssertEqual(c.outputs[1].endpoint, .tcp(host: "collector", port: 6000))
+        XCTAssertEqual(c.outputs[1].identity, "edge")
+        XCTAssertThrowsError(try Run.parse(["--dnstap", "udp://x:1"]).resolvedConfiguration(environment: [:]))
+        XCTAssertThrowsError(try Run.parse(["--dnstap", "tcp://x:1", "--max-frame-size", "10"]).validate())
     }
 
     func testFlagsBeatEnvironmentWhichBeatsTheFile() throws {
