@@ -3,24 +3,7 @@ import XCTest
 
 /// TLS (with and without client certificates) between two Sondes, and client mode against a sender that listens.
 final class DnstapTLSAndClientTests: XCTestCase {
-    /// A CA, a server certificate for 127.0.0.1, and a client certificate, made by openssl.
-    func makeCertificates(in dir: URL) throws {
-        let openssl = try Integration.tool("openssl", package: "openssl")
-        func run(_ args: [String]) throws {
-            let r = try Integration.run(openssl, args)
-            XCTAssertEqual(r.status, 0, r.stderr)
-        }
-        let p = dir.path
-        try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                 "-subj", "/CN=sonde test CA", "-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem"])
-        for name in ["server", "client"] {
-            try run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(name)",
-                     "-keyout", "\(p)/\(name).key", "-out", "\(p)/\(name).csr"])
-            try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(p)/\(name).ext", atomically: true, encoding: .utf8)
-            try run(["x509", "-req", "-in", "\(p)/\(name).csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
-                     "-CAcreateserial", "-days", "2", "-extfile", "\(p)/\(name).ext", "-out", "\(p)/\(name).pem"])
-        }
-    }
+    func makeCertificates(in dir: URL) throws { try Integration.makeCertificates(in: dir) }
 
     func forward(_ file: String, to url: String, dir: URL, clientCertificate: Bool) throws -> Integration.Output {
         var yaml = "outputs:\n  - kind: dnstap\n    forward: \(url)\n    tls_ca: \(dir.path)/ca.pem\n"

@@ -39,6 +39,22 @@ final class DnstapToolsTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: socket) && false)
     }
 
+    func testManySendersAtOnceLoseNothingAndSIGINTFlushes() throws {
+        let replay = try Integration.tool("fstrm_replay", package: "fstrm-bin")
+        let file = try Integration.corpusFile("gen-sample.dnstap")
+        let sonde = try SondeRun(["--dnstap", "tcp://127.0.0.1:0", "-f", "json", "--summary-format", "json"])
+        let senders = try (0..<6).map { _ in
+            try Background(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(sonde.port)"])
+        }
+        for s in senders { XCTAssertEqual(s.stop(signal: 0, timeout: 30), 0, s.stderr) }
+        XCTAssertTrue(sonde.waitForEvents(6000))
+        let d = sonde.stop(signal: SIGINT)["dnstap"] as? [String: Int] ?? [:]
+        XCTAssertEqual(d["events"], 6000, "\(d)")
+        XCTAssertEqual(d["connections_finished"], 6, "\(d)")
+        XCTAssertEqual(sonde.eventLines.count, 6000)
+        XCTAssertTrue(sonde.background.stderr.contains("interrupted; stopping"))
+    }
+
     func testGolangDnstapToolSendsOverTCPAndUnix() throws {
         let dnstap = try Integration.tool("dnstap", package: "golang-github-dnstap-golang-dnstap-cli")
         let file = try Integration.corpusFile("unbound.dnstap")

@@ -7,6 +7,7 @@ import XCTest
 final class RealEmittersTests: XCTestCase {
     func testUnboundOverUnixSocket() throws { try check("unbound", tcp: false, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
     func testUnboundOverTCP() throws { try check("unbound", tcp: true, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
+    func testUnboundOverTLS() throws { try check("unbound", tcp: true, tls: true, types: ("CLIENT_QUERY", ["CLIENT_RESPONSE"])) }
     // BIND logs a response to an RD=1 query as CLIENT_RESPONSE even when authoritative.
     func testBINDOverUnixSocket() throws { try check("bind", tcp: false, types: ("AUTH_QUERY", ["CLIENT_RESPONSE", "AUTH_RESPONSE"])) }
     func testKnotDNSOverUnixSocket() throws { try check("knot", tcp: false, types: ("AUTH_QUERY", ["AUTH_RESPONSE"])) }
@@ -16,7 +17,7 @@ final class RealEmittersTests: XCTestCase {
 
     static let scripts = Integration.repo.appendingPathComponent("scripts/emitters")
 
-    func check(_ server: String, tcp: Bool, types: (query: String, responses: [String])) throws {
+    func check(_ server: String, tcp: Bool, tls: Bool = false, types: (query: String, responses: [String])) throws {
         let daemon = ["unbound": "unbound", "bind": "named", "knot": "knotd", "kresd": "kresd", "dnsdist": "dnsdist"][server]!
         let package = ["unbound": "unbound", "bind": "bind9", "knot": "knot-module-dnstap", "kresd": "knot-resolver", "dnsdist": "dnsdist"][server]!
         _ = try Integration.tool(daemon, package: package)
@@ -24,12 +25,18 @@ final class RealEmittersTests: XCTestCase {
         let bash = "/bin/bash"
         let dir = try Integration.temporaryDirectory()
         let socket = dir.appendingPathComponent("sonde.sock").path
-        let sonde = try SondeRun([
-            "--dnstap", tcp ? "tcp://127.0.0.1:0" : "unix://\(socket)", "-f", "json", "--summary-format", "json",
-        ])
-        let target = tcp ? "tcp:127.0.0.1:\(sonde.port)" : "unix:\(socket)"
+        var environment: [String: String] = [:]
+        var listen = ["--dnstap", tcp ? "tcp://127.0.0.1:0" : "unix://\(socket)"]
+        if tls {
+            try Integration.makeCertificates(in: dir)
+            listen = ["--dnstap", "tls://127.0.0.1:0", "--tls-cert", dir.path + "/server.pem", "--tls-key", dir.path + "/server.key"]
+            environment["DNSTAP_TLS_CA"] = dir.path + "/ca.pem"
+        }
+        let sonde = try SondeRun(listen + ["-f", "json", "--summary-format", "json"])
+        let target = tls ? "tls:127.0.0.1:\(sonde.port)" : tcp ? "tcp:127.0.0.1:\(sonde.port)" : "unix:\(socket)"
         let work = dir.appendingPathComponent("server").path
-        let started = try Integration.run(bash, [Self.scripts.appendingPathComponent("start.sh").path, server, work, target], timeout: 60)
+        let started = try Integration.run(
+            bash, [Self.scripts.appendingPathComponent("start.sh").path, server, work, target], timeout: 60, environment: environment)
         defer { _ = try? Integration.run(bash, [Self.scripts.appendingPathComponent("stop.sh").path, work], timeout: 60) }
         XCTAssertEqual(started.status, 0, started.stderr)
         let dnsLine = started.stdout.split(separator: "\n").first { $0.hasPrefix("DNS ") }

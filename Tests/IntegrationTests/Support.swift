@@ -59,7 +59,7 @@ enum Integration {
     /// every inherited descriptor has closed: a script that leaves a daemon running (the emitter scripts) would
     /// look alive for as long as the daemon.
     @discardableResult
-    static func run(_ path: String, _ arguments: [String], timeout: Double = 60) throws -> Output {
+    static func run(_ path: String, _ arguments: [String], timeout: Double = 60, environment: [String: String] = [:]) throws -> Output {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out").path, err = dir.appendingPathComponent("err").path
@@ -71,7 +71,8 @@ enum Integration {
         posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
-        let env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SONDE_") }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SONDE_") }.merging(environment) { $1 }
+            .map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for e in env { free(e) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, nil, argv, env)
@@ -91,6 +92,28 @@ enum Integration {
         return Output(
             status: exit, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+}
+
+extension Integration {
+    /// A CA (`ca.pem`), a server certificate for 127.0.0.1 and localhost (`server.pem`/`server.key`) and a client
+    /// certificate (`client.pem`/`client.key`), made by openssl in `dir`.
+    static func makeCertificates(in dir: URL) throws {
+        let openssl = try tool("openssl", package: "openssl")
+        func run(_ args: [String]) throws {
+            let r = try Integration.run(openssl, args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let p = dir.path
+        try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                 "-subj", "/CN=sonde test CA", "-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem"])
+        for name in ["server", "client"] {
+            try run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(name)",
+                     "-keyout", "\(p)/\(name).key", "-out", "\(p)/\(name).csr"])
+            try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(p)/\(name).ext", atomically: true, encoding: .utf8)
+            try run(["x509", "-req", "-in", "\(p)/\(name).csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
+                     "-CAcreateserial", "-days", "2", "-extfile", "\(p)/\(name).ext", "-out", "\(p)/\(name).pem"])
+        }
     }
 }
 
@@ -179,8 +202,8 @@ final class SondeRun {
 
     /// Stops with SIGTERM; returns the JSON summary when `--summary-format json` was given.
     @discardableResult
-    func stop() -> [String: Any] {
-        let status = background.stop()
+    func stop(signal: Int32 = SIGTERM) -> [String: Any] {
+        let status = background.stop(signal: signal)
         XCTAssertEqual(status, 0, background.stderr)
         let last = background.stderr.split(separator: "\n").last { $0.hasPrefix("{") }
         return last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]

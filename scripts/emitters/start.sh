@@ -19,11 +19,16 @@ addr=${4:-127.0.0.1:$defport}
 ip=${addr%:*} port=${addr##*:}
 [[ $ip =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ && $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || { echo "DNSADDR must be 127.x.y.z:PORT, not $addr" >&2; exit 2; }
 
+tls=0
 case $target in
   unix:/*) sock=${target#unix:} tcp="" ;;
   tcp:127.*:*) sock="" tcp=${target#tcp:} ;;
-  *) echo "TARGET must be unix:/abs/path or tcp:127.0.0.1:PORT, not $target" >&2; exit 2 ;;
+  tls:127.*:*) sock="" tcp=${target#tls:} tls=1 ;;
+  *) echo "TARGET must be unix:/abs/path, tcp:127.0.0.1:PORT or tls:127.0.0.1:PORT, not $target" >&2; exit 2 ;;
 esac
+if [ $tls = 1 ] && { [ "$name" != unbound ] || [ -z "${DNSTAP_TLS_CA:-}" ]; }; then
+  echo "a tls: target is for unbound only, with DNSTAP_TLS_CA naming the CA bundle that signed the receiver's certificate (server name localhost)" >&2; exit 2
+fi
 if [ -n "$tcp" ] && [ "$name" != unbound ] && [ "$name" != dnsdist ]; then
   echo "$name cannot send dnstap over TCP (only unbound and dnsdist can); use a unix: target" >&2; exit 2
 fi
@@ -57,7 +62,12 @@ EOF
 log=$work/$name.log conf=$work/sonde-$name.conf
 case $name in
 unbound)
-  if [ -n "$sock" ]; then dest="dnstap-socket-path: \"$sock\""; else dest="dnstap-ip: \"${tcp%:*}@${tcp##*:}\"
+  if [ -n "$sock" ]; then dest="dnstap-socket-path: \"$sock\""
+  elif [ $tls = 1 ]; then dest="dnstap-ip: \"${tcp%:*}@${tcp##*:}\"
+  dnstap-tls: yes
+  dnstap-tls-server-name: \"localhost\"
+  dnstap-tls-cert-bundle: \"$DNSTAP_TLS_CA\""
+  else dest="dnstap-ip: \"${tcp%:*}@${tcp##*:}\"
   dnstap-tls: no"; fi
   cat > "$conf" <<EOF
 server:
