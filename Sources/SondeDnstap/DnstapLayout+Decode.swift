@@ -7,6 +7,8 @@ public struct DnstapDecodingError: Error, Sendable, Equatable, CustomStringConve
         case truncatedFixed
         case wireType(field: Int, type: Int)
         case fieldNumberZero
+        /// Protobuf field numbers stop at 2^29 - 1.
+        case fieldNumberTooLarge
         case noMessage
     }
 
@@ -27,6 +29,7 @@ public struct DnstapDecodingError: Error, Sendable, Equatable, CustomStringConve
         case .truncatedFixed: return "fixed-width field cut short at offset \(offset)"
         case .wireType(let field, let type): return "field \(field) has wire type \(type) at offset \(offset)"
         case .fieldNumberZero: return "field number 0 at offset \(offset)"
+        case .fieldNumberTooLarge: return "field number past 2^29 - 1 at offset \(offset)"
         case .noMessage: return "no Message in the frame"
         }
     }
@@ -129,6 +132,7 @@ struct ProtobufReader {
         let tag = try varint()
         let field = Int(truncatingIfNeeded: tag >> 3)
         guard field != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }
+        guard tag >> 3 < 1 << 29 else { throw DnstapDecodingError(.fieldNumberTooLarge, at: offset) }
         return (field, Int(tag & 7))
     }
 

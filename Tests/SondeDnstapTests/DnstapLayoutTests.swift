@@ -448,6 +448,16 @@ final class DnstapLayoutTests: XCTestCase {
         }
     }
 
+    func testFieldNumbersPastTheProtobufLimitAreErrors() {
+        // Tag of field 2^29 (varint of 2^32 | wire type 0), then a value: invalid protobuf, rejected rather than skipped.
+        let tag: [UInt8] = [0x80, 0x80, 0x80, 0x80, 0x10]
+        expectError(tag + [0x01] + message, .fieldNumberTooLarge)
+        XCTAssertEqual(decodingError(tag + [0x01] + message)?.description, "field number past 2^29 - 1 at offset 5")
+        // The largest valid field number is skipped as unknown.
+        let largest: [UInt8] = [0xF8, 0xFF, 0xFF, 0xFF, 0x0F, 0x01]
+        XCTAssertNil(decodingError(largest + message))
+    }
+
     func testFrameWithoutMessage() {
         expectError([], .noMessage, at: 0)
         expectError(ProtobufWriter.build { w in
