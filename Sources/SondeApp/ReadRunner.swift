@@ -73,6 +73,17 @@ public enum ReadRunner {
             failures: input.failures)
     }
 
+    /// `1,234,567`.
+    static func grouped(_ v: UInt64) -> String {
+        let s = String(v)
+        var out = ""
+        for (i, ch) in s.enumerated() {
+            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
+    }
+
     static func printReport(_ report: SummaryReport, _ configuration: SondeConfiguration) {
         let top = configuration.summary.top
         let text = configuration.summary.format == .json ? report.json(topNames: top) : report.text(topNames: top)

@@ -65,12 +65,30 @@ public enum RunRunner {
         let flusher = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { _ in
             sink.flush()
         }
+        var stats: RepeatedTask?
+        if configuration.statsInterval > 0 {
+            let interval = configuration.statsInterval
+            let last = NIOLockedValueBox<UInt64>(0)
+            let all = inputs
+            stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { _ in
+                var c = DnstapCounters()
+                var open = 0
+                for i in all {
+                    c.add(i.state.counters)
+                    open += i.state.openConnections
+                }
+                let events = sink.events
+                let before = last.withLockedValue { v in defer { v = events }; return v }
+                log("sonde: \(interval) s: \(events - before) events (\(ReadRunner.grouped((events - before) / UInt64(interval)))/s), \(ReadRunner.grouped(events)) in all; connections open \(open), refused \(c.connectionsRefused), evicted \(c.connectionsEvicted), protocol errors \(c.protocolErrors), idle timeouts \(c.idleTimeouts), lost \(c.connectionsLost) (closed connections: invalid frames \(c.invalidFrames), oversized \(c.oversizedFrames))")
+            }
+        }
 
         var received: Int32 = 0
         sigwait(&signals, &received)
         log("sonde: \(received == SIGINT ? "interrupted" : "terminated"); stopping")
         for i in inputs { i.stop() }
         flusher.cancel()
+        stats?.cancel()
         try? group.syncShutdownGracefully()
         sink.finish()
 
@@ -111,10 +129,14 @@ final class LiveSink: BatchSink, @unchecked Sendable {
     }
 
     var failed: Bool { lock.withLock { !failures.isEmpty } }
+    /// Events handed to the outputs so far.
+    var events: UInt64 { lock.withLock { eventCount } }
+    private var eventCount: UInt64 = 0
 
     func consume(_ batch: borrowing EventBatch) {
         lock.lock()
         defer { lock.unlock() }
+        eventCount &+= UInt64(batch.count)
         if counting { summary.add(batch) }
         for o in outputs {
             do { try o.write(batch) } catch { report(o, error) }

@@ -219,6 +219,9 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Close connections idle this many seconds (default 300; 0 never).", valueName: "seconds"))
     var idleTimeout: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Seconds between two lines of counters on standard error (default 60; 0 none).", valueName: "seconds"))
+    var statsInterval: Int?
+
     @Flag(name: .long, help: "Print only the summary, on standard output.")
     var summary = false
 
@@ -232,6 +235,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if summary && noSummary { throw ValidationError("--summary and --no-summary cannot be used together") }
+        if let statsInterval, !(0...86_400).contains(statsInterval) { throw ValidationError("--stats-interval must be 0-86400 seconds") }
         if dnstap.isEmpty && dnstapConnect.isEmpty && options.config == nil && ProcessEnvironment.current["SONDE_CONFIG"] == nil {
             throw ValidationError("give --dnstap URL to listen (or --dnstap-connect URL, or inputs: in a --config file)")
         }
@@ -265,6 +269,7 @@ struct Run: ParsableCommand {
             }
         }
         if !added.isEmpty { configuration.inputs = added }
+        if let statsInterval { configuration.statsInterval = statsInterval }
         if let format { configuration.setStandardOutputFormat(format) }
         if let identity { configuration.identity = identity }
         if summary { configuration.summary.mode = .only }

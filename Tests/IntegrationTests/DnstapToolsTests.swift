@@ -42,17 +42,19 @@ final class DnstapToolsTests: XCTestCase {
     func testManySendersAtOnceLoseNothingAndSIGINTFlushes() throws {
         let replay = try Integration.tool("fstrm_replay", package: "fstrm-bin")
         let file = try Integration.corpusFile("gen-sample.dnstap")
-        let sonde = try SondeRun(["--dnstap", "tcp://127.0.0.1:0", "-f", "json", "--summary-format", "json"])
+        let sonde = try SondeRun(["--dnstap", "tcp://127.0.0.1:0", "-f", "json", "--summary-format", "json", "--stats-interval", "1"])
         let senders = try (0..<6).map { _ in
             try Background(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(sonde.port)"])
         }
         for s in senders { XCTAssertEqual(s.stop(signal: 0, timeout: 30), 0, s.stderr) }
         XCTAssertTrue(sonde.waitForEvents(6000))
+        _ = sonde.background.wait(timeout: 5) { sonde.background.stderr.contains("6,000 in all") }
         let d = sonde.stop(signal: SIGINT)["dnstap"] as? [String: Int] ?? [:]
         XCTAssertEqual(d["events"], 6000, "\(d)")
         XCTAssertEqual(d["connections_finished"], 6, "\(d)")
         XCTAssertEqual(sonde.eventLines.count, 6000)
         XCTAssertTrue(sonde.background.stderr.contains("interrupted; stopping"))
+        XCTAssertTrue(sonde.background.stderr.contains("6,000 in all; connections open 0"), "a counters line every second: \(sonde.background.stderr)")
     }
 
     func testGolangDnstapToolSendsOverTCPAndUnix() throws {

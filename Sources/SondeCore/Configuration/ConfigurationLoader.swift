@@ -34,6 +34,8 @@ public struct ConfigurationLoader {
                 if let p = ports(value, key) { configuration.ports = p }
             case "progress":
                 if let b = bool(value, key) { configuration.progress = b }
+            case "stats_interval":
+                if let n = int(value, key, 0...86_400) { configuration.statsInterval = n }
             case "reassembly":
                 if let b = bool(value, key) { configuration.reassembly = b }
             case "matching":
@@ -49,7 +51,7 @@ public struct ConfigurationLoader {
             case "inputs":
                 applyInputs(value, &configuration.inputs)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, reassembly, matching, unanswered, join, summary, inputs, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, reassembly, matching, unanswered, join, summary, inputs, outputs)")
             }
         }
     }

@@ -13,6 +13,10 @@ public enum ConfigurationReference {
         # Progress bar on standard error, drawn only when it is a terminal.
         progress: true                                     # env SONDE_PROGRESS   flag --no-progress
 
+        # `sonde run`: seconds between two lines of counters on standard error (events, connections,
+        # refusals, protocol errors, idle timeouts); 0 for none.                      flag --stats-interval
+        stats_interval: 60
+
         # TCP stream reassembly and IP defragmentation.                              flag --no-reassembly
         reassembly: true
 

@@ -13,6 +13,8 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var summary = SummaryConfiguration()
     /// The progress bar on a terminal.
     public var progress = true
+    /// `sonde run`: seconds between two lines of counters on standard error (0: none).
+    public var statsInterval = 60
     /// TCP stream reassembly and IP defragmentation.
     public var reassembly = true
     /// Query/response matching (latency, unanswered counts).
