@@ -57,7 +57,8 @@ public struct SummaryReport {
         }
         if let t = dnstap {
             lines.append(
-                "dnstap:    events \(Self.grouped(t.events)) (without DNS message \(Self.grouped(t.withoutMessage))), invalid frames \(Self.grouped(t.invalidFrames)), oversized \(Self.grouped(t.oversizedFrames)); connections accepted \(Self.grouped(t.connectionsAccepted)), refused \(Self.grouped(t.connectionsRefused)), evicted \(Self.grouped(t.connectionsEvicted)), protocol errors \(Self.grouped(t.protocolErrors)), idle timeouts \(Self.grouped(t.idleTimeouts)), finished \(Self.grouped(t.connectionsFinished)), lost \(Self.grouped(t.connectionsLost))"
+                "dnstap:    events \(Self.grouped(t.events)) (without DNS message \(Self.grouped(t.withoutMessage))), invalid frames \(Self.grouped(t.invalidFrames)), oversized \(Self.grouped(t.oversizedFrames))"
+                    + (files > 0 ? "" : "; connections accepted \(Self.grouped(t.connectionsAccepted)), refused \(Self.grouped(t.connectionsRefused)), evicted \(Self.grouped(t.connectionsEvicted)), protocol errors \(Self.grouped(t.protocolErrors)), idle timeouts \(Self.grouped(t.idleTimeouts)), finished \(Self.grouped(t.connectionsFinished)), lost \(Self.grouped(t.connectionsLost))")
             )
             let types = Self.dnstapTypes(s).map { "\($0.0) \(Self.grouped($0.1))" }
             lines.append("types:     \(types.isEmpty ? "-" : types.joined(separator: ", "))")
