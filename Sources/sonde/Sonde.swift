@@ -44,6 +44,28 @@ struct ConfigurationOptions: ParsableArguments {
     }
 }
 
+/// The end-of-run report's flags, shared by `read` and `run`.
+struct SummaryOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print only the summary, on standard output.")
+    var summary = false
+
+    @Flag(name: .long, help: "Do not print the summary.")
+    var noSummary = false
+
+    @Option(name: .long, help: ArgumentHelp("Summary format (default text).", valueName: "format"))
+    var summaryFormat: SummaryFormat?
+
+    func validate() throws {
+        if summary && noSummary { throw ValidationError("--summary and --no-summary cannot be used together") }
+    }
+
+    func apply(to configuration: inout SondeConfiguration) {
+        if summary { configuration.summary.mode = .only }
+        if noSummary { configuration.summary.mode = .off }
+        if let summaryFormat { configuration.summary.format = summaryFormat }
+    }
+}
+
 /// Outputs besides standard output, shared by `read` and `run`.
 struct DnstapOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Also write events as a dnstap file (Frame Streams).", valueName: "file"))
@@ -104,14 +126,7 @@ struct Read: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The identity field of events (default: the host name).", valueName: "name"))
     var identity: String?
 
-    @Flag(name: .long, help: "Print only the summary, on standard output.")
-    var summary = false
-
-    @Flag(name: .long, help: "Do not print the summary.")
-    var noSummary = false
-
-    @Option(name: .long, help: ArgumentHelp("Summary format (default text).", valueName: "format"))
-    var summaryFormat: SummaryFormat?
+    @OptionGroup var summaryOptions: SummaryOptions
 
     @Flag(name: .long, help: "Do not draw the progress bar (it is only drawn on a terminal).")
     var noProgress = false
@@ -135,7 +150,6 @@ struct Read: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one capture file, or - for standard input") }
-        if summary && noSummary { throw ValidationError("--summary and --no-summary cannot be used together") }
     }
 
     func run() throws {
@@ -158,9 +172,7 @@ struct Read: ParsableCommand {
             configuration.ports = ports
         }
         if let identity { configuration.identity = identity }
-        if summary { configuration.summary.mode = .only }
-        if noSummary { configuration.summary.mode = .off }
-        if let summaryFormat { configuration.summary.format = summaryFormat }
+        summaryOptions.apply(to: &configuration)
         if noProgress { configuration.progress = false }
         if noReassembly { configuration.reassembly = false }
         if noMatching { configuration.matching = false }
@@ -222,19 +234,11 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds between two lines of counters on standard error (default 60; 0 none).", valueName: "seconds"))
     var statsInterval: Int?
 
-    @Flag(name: .long, help: "Print only the summary, on standard output.")
-    var summary = false
-
-    @Flag(name: .long, help: "Do not print the summary.")
-    var noSummary = false
-
-    @Option(name: .long, help: ArgumentHelp("Summary format (default text).", valueName: "format"))
-    var summaryFormat: SummaryFormat?
+    @OptionGroup var summaryOptions: SummaryOptions
 
     @OptionGroup var dnstapOutput: DnstapOutputOptions
 
     func validate() throws {
-        if summary && noSummary { throw ValidationError("--summary and --no-summary cannot be used together") }
         if let statsInterval, !(0...86_400).contains(statsInterval) { throw ValidationError("--stats-interval must be 0-86400 seconds") }
         if dnstap.isEmpty && dnstapConnect.isEmpty && options.config == nil && ProcessEnvironment.current["SONDE_CONFIG"] == nil {
             throw ValidationError("give --dnstap URL to listen (or --dnstap-connect URL, or inputs: in a --config file)")
@@ -272,9 +276,7 @@ struct Run: ParsableCommand {
         if let statsInterval { configuration.statsInterval = statsInterval }
         if let format { configuration.setStandardOutputFormat(format) }
         if let identity { configuration.identity = identity }
-        if summary { configuration.summary.mode = .only }
-        if noSummary { configuration.summary.mode = .off }
-        if let summaryFormat { configuration.summary.format = summaryFormat }
+        summaryOptions.apply(to: &configuration)
         try dnstapOutput.apply(to: &configuration, explicitFormat: format != nil)
         return configuration
     }
