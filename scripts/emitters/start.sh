@@ -195,8 +195,9 @@ dnsdist)
 setLocal("$ip:$port")
 setSecurityPollSuffix("")
 setServFailWhenNoServer(true)
--- wake the fstrm writer on every message and reconnect after 1 s (fstrm defaults: after 32 messages, 5 s)
-local opts = { queueNotifyThreshold = 1, flushTimeout = 1, reopenInterval = 1 }
+-- wake the fstrm writer on every message and reconnect after 1 s (fstrm defaults: after 32 messages, 5 s);
+-- fstrm's largest input queue (default 512), so bursts under load are queued instead of dropped by dnsdist
+local opts = { queueNotifyThreshold = 1, flushTimeout = 1, reopenInterval = 1, inputQueueSize = 16384 }
 fsl = $logger
 addAction(AllRule(), DnstapLogAction("dnsdist", fsl))
 addSelfAnsweredResponseAction(AllRule(), DnstapLogResponseAction("dnsdist", fsl))
