@@ -130,7 +130,8 @@ final class DnstapHostilePeersTests: XCTestCase {
         let a = try RawClient(port: limited.port), b = try RawClient(port: limited.port)
         handshake(a)
         handshake(b)
-        usleep(200_000)
+        // START has no reply: give Sonde time to read it (a session that has not started would be evicted).
+        usleep(1_000_000)
         let c = try RawClient(port: limited.port)
         XCTAssertTrue(c.closedByPeer(), "third connection refused")
         _ = (a, b)

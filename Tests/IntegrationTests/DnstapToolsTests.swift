@@ -94,8 +94,7 @@ final class DnstapToolsTests: XCTestCase {
             let socket = dir.appendingPathComponent("cap.sock").path
             let listen = transport == "tcp" ? ["-a", "127.0.0.1", "-p", "\(port)"] : ["-u", socket]
             let receiver = try Background(capture, ["-t", "protobuf:dnstap.Dnstap", "-w", out] + listen)
-            XCTAssertTrue(receiver.wait { receiver.stderr.contains("opened output") || FileManager.default.fileExists(atPath: socket) || transport == "tcp" })
-            usleep(300_000)
+            XCTAssertTrue(Integration.waitForListener(port: transport == "tcp" ? port : nil, path: transport == "tcp" ? nil : socket))
             let url = transport == "tcp" ? "tcp://127.0.0.1:\(port)" : "unix://\(socket)"
             let r = try Integration.run(Integration.binary.path, ["read", "--forward", url, "--no-summary", file])
             XCTAssertEqual(r.status, 0, r.stderr)
@@ -108,7 +107,7 @@ final class DnstapToolsTests: XCTestCase {
             let port = 20000 + Int.random(in: 0..<20000)
             let socket = dir.appendingPathComponent("go-\(transport).sock").path
             let receiver = try Background(dnstap, (transport == "tcp" ? ["-l", "127.0.0.1:\(port)"] : ["-u", socket]) + ["-j"])
-            usleep(500_000)
+            XCTAssertTrue(Integration.waitForListener(port: transport == "tcp" ? port : nil, path: transport == "tcp" ? nil : socket))
             let url = transport == "tcp" ? "tcp://127.0.0.1:\(port)" : "unix://\(socket)"
             let r = try Integration.run(Integration.binary.path, ["read", "--forward", url, "--no-summary", file])
             XCTAssertEqual(r.status, 0, r.stderr)

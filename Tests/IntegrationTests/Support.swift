@@ -96,6 +96,18 @@ enum Integration {
 }
 
 extension Integration {
+    /// Waits until something listens on TCP `port` of 127.0.0.1, or on the unix socket `path` (true), or 10 s pass.
+    @discardableResult
+    static func waitForListener(port: Int? = nil, path: String? = nil, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let path, FileManager.default.fileExists(atPath: path) { return true }
+            if let port, let ss = try? run("/usr/bin/ss", ["-Hltn", "sport = :\(port)"]), !ss.stdout.isEmpty { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
     /// A CA (`ca.pem`), a server certificate for 127.0.0.1 and localhost (`server.pem`/`server.key`) and a client
     /// certificate (`client.pem`/`client.key`), made by openssl in `dir`.
     static func makeCertificates(in dir: URL) throws {
