@@ -243,7 +243,8 @@ receiver_up() {
   if [ -n "$tcp" ]; then ss -Htln "( sport = :${tcp##*:} )" | grep -q .; else ss -Hxl | awk -v p="$sock" '$5 == p { f = 1 } END { exit !f }'; fi
 }
 
-# Readiness: the server answers (probe: _sonde-probe.example.test. A, NXDOMAIN; tests must ignore that name) and,
+# Readiness: the server answers (probe: _sonde-probe.example.test. A, NXDOMAIN; tests must ignore that name), listens
+# on TCP, and,
 # when a receiver listens on TARGET, the server is connected to it. Timeout 15 s.
 want_tap=0; receiver_up && want_tap=1
 if [ $want_tap = 0 ]; then
@@ -257,7 +258,8 @@ while [ $SECONDS -lt $deadline ]; do
   if [ $answered = 0 ] && [ $tapped = 1 -o $want_tap = 0 ]; then
     dig +time=1 +tries=1 -p "$port" "@$ip" _sonde-probe.example.test. A 2>/dev/null | grep -q 'status: NXDOMAIN' && answered=1
   fi
-  if [ $answered = 1 ]; then echo "DNS $ip $port"; exit 0; fi
+  # TCP too: the TCP listener can come up after UDP answers (checked without a query, which dnstap would log).
+  if [ $answered = 1 ] && ss -Hltn "( sport = :$port )" | grep -q "$ip:$port"; then echo "DNS $ip $port"; exit 0; fi
   sleep 0.1
 done
 [ $want_tap = 1 ] && [ $tapped = 0 ] && fail "no dnstap connection to $target after 15 s"
