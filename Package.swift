@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -39,7 +40,10 @@ let package = Package(
         ),
         .target(
             name: "SondeInputs",
-            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeFrameStreams", "SondeDnstap"] + nio
+            dependencies: [
+                "SondeCore", "SondeDNS", "SondePacket", "SondeFrameStreams", "SondeDnstap", "SondeTransforms",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ] + nio
         ),
         .target(name: "SondeTransforms", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
         .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS", "SondeFrameStreams", "SondeDnstap"] + nio),
@@ -56,6 +60,7 @@ let package = Package(
         .testTarget(name: "SondePacketReassemblyTests", dependencies: ["SondePacket"]),
         .testTarget(name: "SondeFrameStreamsTests", dependencies: ["SondeFrameStreams"]),
         .testTarget(name: "SondeDnstapTests", dependencies: ["SondeDnstap", "SondeFrameStreams", "SondeDNS"]),
+        .testTarget(name: "SondeInputsTests", dependencies: ["SondeInputs", "SondeCore", "SondePacket"]),
         .testTarget(name: "SondeTransformsTests", dependencies: ["SondeTransforms", "SondeCore", "SondeDNS", "SondePacket"]),
         .testTarget(
             name: "SondeCoreTests",

@@ -7,6 +7,7 @@ import NIOPosix
 public import SondeCore
 import SondeInputs
 import SondeOutputs
+import SondeTransforms
 
 /// Runs `sonde run`: network inputs (dnstap servers and clients) → outputs, until SIGINT or SIGTERM; then stops
 /// the inputs, delivers what they hold, flushes the outputs and prints the report.
@@ -27,8 +28,8 @@ public enum RunRunner {
             limit.rlim_cur = limit.rlim_max
             setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         }
-        guard !configuration.inputs.isEmpty else {
-            throw SondeError("nothing to listen to: give --dnstap URL (or inputs: in the configuration file)")
+        guard !configuration.inputs.isEmpty || !configuration.captures.isEmpty else {
+            throw SondeError("nothing to listen to: give --dnstap URL or --interface NAME (or inputs: in the configuration file)")
         }
         var outputs: [any EventOutput] = []
         if configuration.summary.mode != .only {
@@ -65,21 +66,37 @@ public enum RunRunner {
         let flusher = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { _ in
             sink.flush()
         }
+        let captures: [LiveCaptureInput]
+        do {
+            captures = try Self.startCaptures(configuration, sink: sink, log: log)
+        } catch {
+            for i in inputs { i.stop() }
+            try? group.syncShutdownGracefully()
+            throw error
+        }
         var stats: RepeatedTask?
         if configuration.statsInterval > 0 {
             let interval = configuration.statsInterval
             let last = NIOLockedValueBox<UInt64>(0)
             let all = inputs
             stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { _ in
-                var c = DnstapCounters()
-                var open = 0
-                for i in all {
-                    c.add(i.state.counters)
-                    open += i.state.openConnections
-                }
                 let events = sink.events
                 let before = last.withLockedValue { v in defer { v = events }; return v }
-                log("sonde: \(interval) s: \(events - before) events (\(ReadRunner.grouped((events - before) / UInt64(interval)))/s), \(ReadRunner.grouped(events)) in all; connections open \(open), refused \(c.connectionsRefused), evicted \(c.connectionsEvicted), protocol errors \(c.protocolErrors), idle timeouts \(c.idleTimeouts), lost \(c.connectionsLost) (closed connections: invalid frames \(c.invalidFrames), oversized \(c.oversizedFrames))")
+                var line = "sonde: \(interval) s: \(events - before) events (\(ReadRunner.grouped((events - before) / UInt64(interval)))/s), \(ReadRunner.grouped(events)) in all"
+                if !all.isEmpty {
+                    var c = DnstapCounters()
+                    var open = 0
+                    for i in all {
+                        c.add(i.state.counters)
+                        open += i.state.openConnections
+                    }
+                    line += "; connections open \(open), refused \(c.connectionsRefused), evicted \(c.connectionsEvicted), protocol errors \(c.protocolErrors), idle timeouts \(c.idleTimeouts), lost \(c.connectionsLost) (closed connections: invalid frames \(c.invalidFrames), oversized \(c.oversizedFrames))"
+                }
+                if !captures.isEmpty {
+                    let s = Self.captureTotals(captures)
+                    line += "; " + SummaryReport.captureLine(s.capture, s.decode)
+                }
+                log(line)
             }
         }
 
@@ -87,18 +104,72 @@ public enum RunRunner {
         sigwait(&signals, &received)
         log("sonde: \(received == SIGINT ? "interrupted" : "terminated"); stopping")
         for i in inputs { i.stop() }
+        for c in captures { c.stop() }
         flusher.cancel()
         stats?.cancel()
         try? group.syncShutdownGracefully()
         sink.finish()
 
-        var dnstap = DnstapCounters()
-        for i in inputs { dnstap.add(i.state.counters) }
+        let totals = Self.captureTotals(captures)
         var report = SummaryReport(
-            summary: sink.summary, decode: DecodeCounters(), files: 0, elapsed: ProgressReporter.nowSeconds() - start)
-        report.dnstap = dnstap
+            summary: sink.summary, decode: totals.decode, matching: totals.matching, files: 0,
+            elapsed: ProgressReporter.nowSeconds() - start)
+        if !inputs.isEmpty {
+            var dnstap = DnstapCounters()
+            for i in inputs { dnstap.add(i.state.counters) }
+            report.dnstap = dnstap
+        }
+        if !captures.isEmpty {
+            report.capture = totals.capture
+            report.interfaces = captures.map(\.configuration.interface)
+        }
         ReadRunner.printReport(report, configuration)
         return sink.failed ? 1 : 0
+    }
+
+    /// Opens every configured capture (all of them, or none: a failure stops those already started).
+    static func startCaptures(
+        _ configuration: SondeConfiguration, sink: LiveSink, log: @Sendable (String) -> Void
+    ) throws -> [LiveCaptureInput] {
+        guard !configuration.captures.isEmpty else { return [] }
+        let matching = configuration.matching || configuration.unanswered
+        let settings = LiveCaptureInput.Settings(
+            ports: configuration.ports, identity: configuration.identity ?? ReadRunner.hostName(),
+            reassemble: configuration.reassembly,
+            matching: matching ? .init(emitUnanswered: configuration.unanswered, join: configuration.join) : nil)
+        // One table for every interface, so a packet seen on two taps is recognised.
+        let window = configuration.captures.map(\.dedupWindow).max() ?? 0
+        let deduplicator = window > 0 ? PacketDeduplicator(windowMilliseconds: window) : nil
+        var started: [LiveCaptureInput] = []
+        do {
+            for c in configuration.captures {
+                let input = LiveCaptureInput(
+                    configuration: c, settings: settings, sink: sink, deduplicator: c.dedupWindow > 0 ? deduplicator : nil)
+                do { try input.start() } catch { throw SondeError("\(c.interface): \(error)") }
+                started.append(input)
+                var notes: [String] = []
+                if c.fanout > 1 { notes.append("\(c.fanout) threads") }
+                if let s = c.sample { notes.append("sampling \(s)") }
+                if c.dedupWindow > 0 { notes.append("deduplicating within \(c.dedupWindow) ms") }
+                if !c.promiscuous { notes.append("not promiscuous") }
+                log("sonde: capturing on \(c.interface), filter \"\(input.filterExpression)\"\(notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")")
+            }
+        } catch {
+            for s in started { s.stop() }
+            throw SondeError("cannot start the capture: \(error)")
+        }
+        return started
+    }
+
+    static func captureTotals(_ captures: [LiveCaptureInput]) -> LiveCaptureInput.Snapshot {
+        var total = LiveCaptureInput.Snapshot()
+        for c in captures {
+            let s = c.snapshot
+            total.capture.add(s.capture)
+            total.decode.add(s.decode)
+            total.matching.add(s.matching)
+        }
+        return total
     }
 
     static func describe(_ a: SocketAddress) -> String {

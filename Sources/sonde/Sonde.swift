@@ -102,6 +102,85 @@ struct DnstapOutputOptions: ParsableArguments {
     }
 }
 
+/// Live capture flags of `run`.
+struct CaptureOptions: ParsableArguments {
+    @Option(name: [.customShort("i"), .long], help: ArgumentHelp("Capture DNS on this network interface (repeatable).", valueName: "name"))
+    var interface: [String] = []
+
+    @Option(
+        name: [.customShort("p"), .long],
+        help: ArgumentHelp("DNS ports, comma-separated (default 53).", valueName: "ports"))
+    var port: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("tcpdump-style filter run in the kernel (needs libpcap; default: the DNS ports and IP fragments).", valueName: "expression"))
+    var filter: String?
+
+    @Flag(name: .long, help: "Do not put the interfaces in promiscuous mode.")
+    var noPromiscuous = false
+
+    @Option(name: .long, help: ArgumentHelp("Capture threads per interface, sharing it by flow (PACKET_FANOUT; default 1).", valueName: "n"))
+    var fanout: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Keep a of every b packets after the filter.", valueName: "a:b"))
+    var sample: String?
+
+    @Option(name: .long, help: ArgumentHelp("Drop packets identical to one seen within this many milliseconds (two taps; default off).", valueName: "ms"))
+    var dedup: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Capture ring block size in octets, a power of two (default 1048576).", valueName: "octets"))
+    var ringBlockSize: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Capture ring blocks (default 32).", valueName: "n"))
+    var ringBlocks: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Milliseconds before a partly filled block is handed over (default 100).", valueName: "ms"))
+    var ringTimeout: Int?
+
+    func validate() throws {
+        if let sample { _ = try parsedSample(sample) }
+        var probe = CaptureConfiguration(interface: "lo")
+        change(&probe)
+        if let problem = probe.problems.first { throw ValidationError(problem) }
+    }
+
+    func parsedSample(_ text: String) throws -> CaptureConfiguration.Sampling {
+        do { return try .init(parsing: text) } catch { throw ValidationError("--sample: \(error)") }
+    }
+
+    /// Applies the flags that tune a capture (besides its interface).
+    func change(_ c: inout CaptureConfiguration) {
+        if let filter { c.filter = filter }
+        if noPromiscuous { c.promiscuous = false }
+        if let fanout { c.fanout = fanout }
+        if let sample, let s = try? CaptureConfiguration.Sampling(parsing: sample) { c.sample = s }
+        if let dedup { c.dedupWindow = dedup }
+        if let ringBlockSize { c.blockSize = ringBlockSize }
+        if let ringBlocks { c.blockCount = ringBlocks }
+        if let ringTimeout { c.blockTimeout = ringTimeout }
+    }
+
+    /// `--interface` replaces the configured captures; the tuning flags also apply to configured ones.
+    func apply(to configuration: inout SondeConfiguration) throws {
+        if !port.isEmpty { configuration.ports = try Self.ports(port) }
+        if !interface.isEmpty { configuration.captures = interface.map { CaptureConfiguration(interface: $0) } }
+        for i in configuration.captures.indices { change(&configuration.captures[i]) }
+    }
+
+    /// `53,5353` (repeatable).
+    static func ports(_ texts: [String]) throws -> [UInt16] {
+        var ports: [UInt16] = []
+        for text in texts.flatMap({ $0.split(separator: ",") }) {
+            guard let p = UInt16(text.trimmingCharacters(in: " ")), p > 0 else {
+                throw ValidationError("\"\(text)\" is not a port (1-65535)")
+            }
+            ports.append(p)
+        }
+        return ports
+    }
+}
+
 struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode DNS messages from pcap or pcapng files and print them as events.",
@@ -161,16 +240,7 @@ struct Read: ParsableCommand {
     func resolvedConfiguration(environment: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
         var configuration = try options.load(environment: environment)
         if let format { configuration.setStandardOutputFormat(format) }
-        if !port.isEmpty {
-            var ports: [UInt16] = []
-            for text in port.flatMap({ $0.split(separator: ",") }) {
-                guard let p = UInt16(text.trimmingCharacters(in: " ")), p > 0 else {
-                    throw ValidationError("\"\(text)\" is not a port (1-65535)")
-                }
-                ports.append(p)
-            }
-            configuration.ports = ports
-        }
+        if !port.isEmpty { configuration.ports = try CaptureOptions.ports(port) }
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)
         if noProgress { configuration.progress = false }
@@ -185,8 +255,14 @@ struct Read: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Receive dnstap streams from DNS servers and write their messages as events, until SIGINT or SIGTERM.",
+        abstract: "Capture DNS on network interfaces or receive dnstap streams, and write the messages as events, until SIGINT or SIGTERM.",
         discussion: """
+            --interface eth0 captures DNS on an interface through a memory-mapped AF_PACKET ring (Linux; needs \
+            CAP_NET_RAW: root, or `setcap cap_net_raw,cap_net_admin=eip` on the binary). The kernel keeps only \
+            what --filter says (a tcpdump expression, compiled by libpcap at run time), by default the DNS ports \
+            and IP fragments. Kernel drops, sampling and deduplication are counted in the periodic line and the \
+            summary.
+
             --dnstap tcp://0.0.0.0:6000 listens for dnstap senders (BIND, Unbound, Knot, Knot Resolver, dnsdist, \
             CoreDNS, PowerDNS, fstrm_replay…) over TCP; tls://host:port over TLS (--tls-cert, --tls-key; with \
             --tls-ca clients must present a certificate); unix:///path on a unix socket. --dnstap-connect dials a \
@@ -197,6 +273,8 @@ struct Run: ParsableCommand {
     )
 
     @OptionGroup var options: ConfigurationOptions
+
+    @OptionGroup(title: "Live capture") var capture: CaptureOptions
 
     @Option(name: .long, help: ArgumentHelp("Listen for dnstap senders (repeatable).", valueName: "url"))
     var dnstap: [String] = []
@@ -240,8 +318,10 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if let statsInterval, !(0...86_400).contains(statsInterval) { throw ValidationError("--stats-interval must be 0-86400 seconds") }
-        if dnstap.isEmpty && dnstapConnect.isEmpty && options.config == nil && ProcessEnvironment.current["SONDE_CONFIG"] == nil {
-            throw ValidationError("give --dnstap URL to listen (or --dnstap-connect URL, or inputs: in a --config file)")
+        if dnstap.isEmpty && dnstapConnect.isEmpty && capture.interface.isEmpty && options.config == nil
+            && ProcessEnvironment.current["SONDE_CONFIG"] == nil
+        {
+            throw ValidationError("give --interface NAME to capture, --dnstap URL to listen (or --dnstap-connect URL, or inputs: in a --config file)")
         }
         if let maxFrameSize, !(64...(64 << 20)).contains(maxFrameSize) {
             throw ValidationError("--max-frame-size must be between 64 and 67108864 octets")
@@ -272,7 +352,11 @@ struct Run: ParsableCommand {
                 added.append(c)
             }
         }
-        if !added.isEmpty { configuration.inputs = added }
+        if !added.isEmpty || !capture.interface.isEmpty {
+            configuration.inputs = added
+            configuration.captures = []
+        }
+        try capture.apply(to: &configuration)
         if let statsInterval { configuration.statsInterval = statsInterval }
         if let format { configuration.setStandardOutputFormat(format) }
         if let identity { configuration.identity = identity }

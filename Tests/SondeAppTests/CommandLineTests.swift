@@ -28,6 +28,8 @@ final class CommandLineTests: XCTestCase {
             "--dnstap <url>", "--dnstap-connect <url>", "-f, --format <format>", "--tls-cert <file>", "--tls-key <file>",
             "--tls-ca <file>", "--allow <cidr>", "--max-connections <n>", "--max-frame-size <octets>",
             "--idle-timeout <seconds>", "--stats-interval <seconds>", "--write-dnstap <file>", "--forward <url>", "--dnstap-identity <name>",
+            "-i, --interface <name>", "-p, --port <ports>", "--filter <expression>", "--no-promiscuous", "--fanout <n>",
+            "--sample <a:b>", "--dedup <ms>", "--ring-block-size <octets>", "--ring-blocks <n>", "--ring-timeout <ms>",
         ] {
             XCTAssertTrue(run.contains(option), "sonde run --help lacks \(option)")
         }
@@ -55,6 +57,70 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(c.outputs[1].identity, "edge")
         XCTAssertThrowsError(try Run.parse(["--dnstap", "udp://x:1"]).resolvedConfiguration(environment: [:]))
         XCTAssertThrowsError(try Run.parse(["--dnstap", "tcp://x:1", "--max-frame-size", "10"]).validate())
+    }
+
+    func testRunFlagsBuildTheCaptures() throws {
+        let c = try Run.parse([
+            "-i", "eth0", "--interface", "eth1", "--port", "53,5353", "--filter", "udp port 53", "--no-promiscuous",
+            "--fanout", "2", "--sample", "1:10", "--dedup", "50", "--ring-block-size", "65536", "--ring-blocks", "8",
+            "--ring-timeout", "20",
+        ]).resolvedConfiguration(environment: [:])
+        XCTAssertEqual(c.captures.map(\.interface), ["eth0", "eth1"])
+        XCTAssertEqual(c.ports, [53, 5353])
+        XCTAssertTrue(c.inputs.isEmpty)
+        let e = c.captures[1]
+        XCTAssertEqual(e.filter, "udp port 53")
+        XCTAssertFalse(e.promiscuous)
+        XCTAssertEqual(e.fanout, 2)
+        XCTAssertEqual(e.sample, .init(keep: 1, of: 10))
+        XCTAssertEqual(e.dedupWindow, 50)
+        XCTAssertEqual([e.blockSize, e.blockCount, e.blockTimeout], [65536, 8, 20])
+        let d = try Run.parse(["-i", "lo"]).resolvedConfiguration(environment: [:])
+        XCTAssertEqual(d.captures, [CaptureConfiguration(interface: "lo")])
+        XCTAssertEqual(
+            CaptureConfiguration.defaultFilter(ports: d.ports), "(port 53) or (ip[6:2] & 0x1fff != 0) or (ip6[6] == 44)")
+        for bad in [["--sample", "3:2"], ["--sample", "x"], ["--ring-block-size", "5000"], ["--fanout", "0"], ["--dedup", "-1"]] {
+            XCTAssertThrowsError(try Run.parse(["-i", "lo"] + bad), "\(bad)")
+        }
+        XCTAssertThrowsError(try Run.parse([]))
+    }
+
+    func testCaptureInputsInTheFile() throws {
+        var configuration = SondeConfiguration()
+        var loader = ConfigurationLoader()
+        loader.apply(
+            yaml: """
+                inputs:
+                  - kind: capture
+                    interface: eth0
+                    filter: udp port 53
+                    promiscuous: false
+                    fanout: 4
+                    sample: "1:2"
+                    dedup_window: 20
+                  - kind: capture
+                    interface: eth1
+                    block_size: 1000
+                    colour: red
+                  - kind: capture
+                    sample: "0:1"
+                """, source: "c.yaml", to: &configuration)
+        XCTAssertEqual(
+            loader.issues.map(\.description),
+            [
+                "c.yaml:11:17: inputs[1].block_size: must be a whole number between 4096 and 1073741824, not 1000",
+                "c.yaml:12:5: inputs[1].colour: unknown key (expected kind, interface, filter, promiscuous, fanout, block_size, block_count, block_timeout, sample, dedup_window)",
+                "c.yaml:14:13: inputs[2].sample: sampling must be a:b with 1 <= a <= b <= 1000000 (keep a of every b packets), not \"0:1\"",
+                "c.yaml:13:5: inputs[2]: a capture needs `interface`",
+            ])
+        XCTAssertEqual(configuration.captures.count, 2)
+        var expected = CaptureConfiguration(interface: "eth0")
+        expected.filter = "udp port 53"
+        expected.promiscuous = false
+        expected.fanout = 4
+        expected.sample = .init(keep: 1, of: 2)
+        expected.dedupWindow = 20
+        XCTAssertEqual(configuration.captures[0], expected)
     }
 
     func testFlagsBeatEnvironmentWhichBeatsTheFile() throws {

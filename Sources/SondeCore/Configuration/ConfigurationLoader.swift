@@ -49,7 +49,7 @@ public struct ConfigurationLoader {
             case "outputs":
                 applyOutputs(value, &configuration.outputs)
             case "inputs":
-                applyInputs(value, &configuration.inputs)
+                applyInputs(value, &configuration.inputs, &configuration.captures)
             default:
                 issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, reassembly, matching, unanswered, join, summary, inputs, outputs)")
             }
@@ -129,16 +129,24 @@ public struct ConfigurationLoader {
         outputs = result
     }
 
-    private mutating func applyInputs(_ node: Node, _ inputs: inout [DnstapInputConfiguration]) {
+    private mutating func applyInputs(
+        _ node: Node, _ inputs: inout [DnstapInputConfiguration], _ captures: inout [CaptureConfiguration]
+    ) {
         guard case .sequence(let seq) = node else {
             issue(node, "inputs", "must be a list of inputs")
             return
         }
         var result: [DnstapInputConfiguration] = []
+        var captured: [CaptureConfiguration] = []
+        defer { captures = captured }
         for (i, item) in seq.enumerated() {
             let base = "inputs[\(i)]"
             guard let mapping = item.mapping else {
                 issue(item, base, "must be a mapping with a `kind`")
+                continue
+            }
+            if mapping["kind"]?.string == "capture" {
+                if let c = capture(mapping, base, item) { captured.append(c) }
                 continue
             }
             var input = DnstapInputConfiguration()
@@ -150,7 +158,7 @@ public struct ConfigurationLoader {
                 switch key {
                 case "kind":
                     sawKind = true
-                    if let k = string(value, path), k != "dnstap" { issue(value, path, "unknown input kind \"\(k)\" (expected dnstap)") }
+                    if let k = string(value, path), k != "dnstap" { issue(value, path, "unknown input kind \"\(k)\" (expected dnstap or capture)") }
                 case "listen", "connect":
                     sawEndpoint += 1
                     input.mode = key == "listen" ? .listen : .connect
@@ -185,6 +193,37 @@ public struct ConfigurationLoader {
             result.append(input)
         }
         inputs = result
+    }
+
+    private mutating func capture(_ mapping: Node.Mapping, _ base: String, _ item: Node) -> CaptureConfiguration? {
+        var c = CaptureConfiguration(interface: "")
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let path = "\(base).\(key)"
+            switch key {
+            case "kind": break
+            case "interface": if let s = string(value, path) { c.interface = s }
+            case "filter": if let s = string(value, path) { c.filter = s.isEmpty ? nil : s }
+            case "promiscuous": if let b = bool(value, path) { c.promiscuous = b }
+            case "fanout": if let n = int(value, path, 1...64) { c.fanout = n }
+            case "block_size": if let n = int(value, path, 4096...(1 << 30)) { c.blockSize = n }
+            case "block_count": if let n = int(value, path, 2...65_536) { c.blockCount = n }
+            case "block_timeout": if let n = int(value, path, 1...10_000) { c.blockTimeout = n }
+            case "dedup_window": if let n = int(value, path, 0...3_600_000) { c.dedupWindow = n }
+            case "sample":
+                if let s = string(value, path) {
+                    do { c.sample = try .init(parsing: s) } catch { issue(value, path, "\(error)") }
+                }
+            default:
+                issue(keyNode, path, "unknown key (expected kind, interface, filter, promiscuous, fanout, block_size, block_count, block_timeout, sample, dedup_window)")
+            }
+        }
+        if c.interface.isEmpty {
+            issue(item, base, "a capture needs `interface`")
+            return nil
+        }
+        for p in c.problems { issue(item, base, p) }
+        return c
     }
 
     private mutating func applyTLS(_ key: String, _ value: Node, _ path: String, _ tls: inout SocketTLSConfiguration) {

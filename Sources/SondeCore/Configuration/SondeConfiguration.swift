@@ -7,6 +7,8 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var ports: [UInt16] = [53]
     /// Network inputs of `sonde run` (dnstap servers and clients).
     public var inputs: [DnstapInputConfiguration] = []
+    /// Live captures of `sonde run` (network interfaces).
+    public var captures: [CaptureConfiguration] = []
     /// Outputs; without any, events go to standard output as text.
     public var outputs: [OutputConfiguration] = []
     /// The end-of-run report.

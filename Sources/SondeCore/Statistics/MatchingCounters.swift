@@ -11,4 +11,12 @@ public struct MatchingCounters: Sendable, Hashable {
     /// Messages without a question (cannot be matched).
     public var unmatchable: UInt64 = 0
     public init() {}
+
+    public mutating func add(_ o: MatchingCounters) {
+        matched += o.matched
+        unanswered += o.unanswered
+        unmatchedResponses += o.unmatchedResponses
+        duplicateQueries += o.duplicateQueries
+        unmatchable += o.unmatchable
+    }
 }

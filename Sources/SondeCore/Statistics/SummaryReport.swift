@@ -12,6 +12,9 @@ public struct SummaryReport {
     public var elapsed: Double
     /// dnstap frames and connections, when a dnstap input ran.
     public var dnstap: DnstapCounters?
+    /// Live capture counters and interfaces, when a capture ran.
+    public var capture: CaptureCounters?
+    public var interfaces: [String] = []
 
     public init(
         summary: TrafficSummary, decode: DecodeCounters, matching: MatchingCounters = MatchingCounters(), files: Int,
@@ -46,7 +49,12 @@ public struct SummaryReport {
         let d = decode
         var lines: [String] = []
         let rate = elapsed > 0 ? Double(s.messages) / elapsed : 0
-        if let t = dnstap, d.packets == 0 {
+        if let c = capture {
+            lines.append(
+                "sonde: \(Self.grouped(d.packets)) packets (\(Self.grouped(d.bytes)) bytes) captured on \(interfaces.joined(separator: ", "))"
+                    + " in \(String(format3(elapsed))) s, \(Self.grouped(UInt64(rate))) messages/s")
+            lines.append(Self.captureLine(c, d))
+        } else if let t = dnstap, d.packets == 0 {
             lines.append(
                 "sonde: \(Self.grouped(t.frames)) dnstap frames (\(Self.grouped(t.bytes)) bytes)\(files > 0 ? " from \(files) file\(files == 1 ? "" : "s")" : "")"
                     + " in \(String(format3(elapsed))) s, \(Self.grouped(UInt64(rate))) messages/s")
@@ -99,6 +107,11 @@ public struct SummaryReport {
             lines.append("  (\(Self.grouped(s.names.untracked)) messages with names beyond the \(s.names.maxNames) tracked)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The capture's accounting in one line (also the periodic log line's tail).
+    public static func captureLine(_ c: CaptureCounters, _ d: DecodeCounters) -> String {
+        "capture:   kernel seen \(grouped(c.kernelPackets)), kernel dropped \(grouped(c.kernelDrops)) (ring full), received \(grouped(c.received)), loopback copies \(grouped(c.loopbackCopies)), sampled out \(grouped(c.sampledOut)), duplicates \(grouped(c.duplicates)), decoded \(grouped(c.decoded)) (DNS \(grouped(d.dnsPackets)), not DNS \(grouped(d.notDNS)), malformed \(grouped(d.malformedPackets + d.unsupportedLinkType)))"
     }
 
     /// One JSON object (keys as in the README).
@@ -154,6 +167,10 @@ public struct SummaryReport {
         fields.append("\"unanswered\":\(matching.unanswered)")
         fields.append("\"unmatched_responses\":\(matching.unmatchedResponses)")
         fields.append("\"duplicate_queries\":\(matching.duplicateQueries)")
+        if let c = capture {
+            fields.append("\"interfaces\":[\(interfaces.map { "\"\(jsonEscape($0))\"" }.joined(separator: ","))]")
+            fields.append("\"capture\":\(object(c.fields))")
+        }
         if let t = dnstap {
             fields.append("\"dnstap\":\(object(t.fields + [])),\"dnstap_types\":\(object(Self.dnstapTypes(s)))")
         }

@@ -1,0 +1,223 @@
+#if canImport(Glibc)
+import Atomics
+import Glibc
+import NIOConcurrencyHelpers
+public import SondeCore
+import SondePacket
+public import SondeTransforms
+
+/// Captures DNS on one network interface: one or several threads, each reading its own `TPACKET_V3` ring (joined
+/// in one `PACKET_FANOUT` group when there are several), decoding packets in place into batches and handing them
+/// to the sink.
+///
+/// There is no queue between a ring and the outputs: a thread hands its batch over and goes on reading, so when
+/// the outputs fall behind the ring fills and the kernel drops packets, and those drops are counted from the
+/// ring's statistics. Every packet the kernel accepted ends in one counter (see ``CaptureCounters``).
+public final class LiveCaptureInput: @unchecked Sendable {
+    /// What every capture shares.
+    public struct Settings: Sendable {
+        public var ports: [UInt16]
+        public var identity: String
+        public var reassemble: Bool
+        /// Query/response matching, per thread (fanout keeps a flow on one thread); nil switches it off.
+        public var matching: QueryResponseMatcher.Configuration?
+        public var batchSize = 512
+
+        public init(ports: [UInt16], identity: String, reassemble: Bool, matching: QueryResponseMatcher.Configuration?) {
+            self.ports = ports
+            self.identity = identity
+            self.reassemble = reassemble
+            self.matching = matching
+        }
+    }
+
+    public let configuration: CaptureConfiguration
+    let settings: Settings
+    let sink: any BatchSink
+    let deduplicator: PacketDeduplicator?
+    /// The filter in the kernel (the configured one, or the default).
+    public let filterExpression: String
+    /// The interface's link type.
+    public private(set) var linkType: UInt32 = 0
+    private var rings: [PacketRing] = []
+    private var threads: [pthread_t] = []
+    private let stopping = ManagedAtomic(false)
+    private let lock = NIOLock()
+    private var published: [Snapshot] = []
+
+    /// One thread's counters.
+    public struct Snapshot: Sendable {
+        public var capture = CaptureCounters()
+        public var decode = DecodeCounters()
+        public var matching = MatchingCounters()
+
+        public init(capture: CaptureCounters = .init(), decode: DecodeCounters = .init(), matching: MatchingCounters = .init()) {
+            self.capture = capture
+            self.decode = decode
+            self.matching = matching
+        }
+    }
+
+    nonisolated(unsafe) static var fanoutGroups = ManagedAtomic<UInt16>(0)
+
+    public init(
+        configuration: CaptureConfiguration, settings: Settings, sink: any BatchSink, deduplicator: PacketDeduplicator?
+    ) {
+        self.configuration = configuration
+        self.settings = settings
+        self.sink = sink
+        self.deduplicator = deduplicator
+        filterExpression = configuration.filter ?? CaptureConfiguration.defaultFilter(ports: settings.ports)
+    }
+
+    /// Opens the rings (so every error surfaces here, on the caller's thread) and starts the threads.
+    public func start() throws {
+        let linkType = try PacketRing.linkType(of: configuration.interface)
+        self.linkType = linkType
+        let program = try BPFCompiler.compile(filterExpression, linkType: linkType)
+        let group: UInt16? =
+            configuration.fanout > 1
+            ? UInt16(truncatingIfNeeded: getpid()) &+ Self.fanoutGroups.loadThenWrappingIncrement(ordering: .relaxed) : nil
+        for _ in 0..<configuration.fanout {
+            rings.append(try PacketRing(configuration: configuration, filter: program, fanoutGroup: group))
+        }
+        published = Array(repeating: Snapshot(), count: rings.count)
+        for (i, ring) in rings.enumerated() {
+            threads.append(try Self.spawn { [self] in self.work(ring, index: i) })
+        }
+    }
+
+    /// Stops the threads after they deliver what their rings hold; returns when they are done.
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+        for t in threads { pthread_join(t, nil) }
+        threads = []
+    }
+
+    /// Every thread's counters, summed.
+    public var snapshot: Snapshot {
+        lock.withLock {
+            var s = Snapshot()
+            for p in published {
+                s.capture.add(p.capture)
+                s.decode.add(p.decode)
+                s.matching.add(p.matching)
+            }
+            return s
+        }
+    }
+
+    private func work(_ ring: PacketRing, index: Int) {
+        var batch = EventBatch(identity: settings.identity, capacity: settings.batchSize)
+        var processor = PacketProcessor(ports: PortSet(settings.ports), input: .live, reassemble: settings.reassemble)
+        let matcher = settings.matching.map { QueryResponseMatcher(configuration: $0) }
+        var capture = CaptureCounters()
+        var decode = DecodeCounters()
+        let sample = configuration.sample
+        var sampleIndex = 0
+        let batchSize = settings.batchSize
+        let linkType = ring.linkType
+        let loopback = ring.isLoopback
+        let deduplicator = self.deduplicator
+        let sink = self.sink
+        var lastStatistics = Self.monotonicSeconds()
+
+        func emit(_ batch: inout EventBatch) {
+            if let matcher {
+                matcher.process(&batch)
+                if !batch.isEmpty { sink.consume(batch) }
+                matcher.takeRetired { sink.consume($0) }
+            } else {
+                sink.consume(batch)
+            }
+            batch.removeAll()
+        }
+        func publish() {
+            var d = decode
+            processor.finish(counters: &d)
+            let m = matcher?.counters ?? MatchingCounters()
+            lock.withLock { published[index] = Snapshot(capture: capture, decode: d, matching: m) }
+        }
+
+        var draining = false
+        while true {
+            if !draining && stopping.load(ordering: .relaxed) { draining = true }
+            guard let block = ring.nextBlock(timeout: draining ? 0 : 100) else {
+                if draining { break }
+                let now = Self.monotonicSeconds()
+                if now - lastStatistics >= 1 {
+                    lastStatistics = now
+                    ring.takeStatistics(into: &capture)
+                }
+                publish()
+                continue
+            }
+            capture.blocks &+= 1
+            PacketRing.forEachPacket(in: block) { frame, length, network, timestamp, outgoing in
+                capture.received &+= 1
+                if outgoing && loopback {
+                    capture.loopbackCopies &+= 1
+                    return
+                }
+                if let sample {
+                    let keep = sampleIndex < sample.keep
+                    sampleIndex = sampleIndex + 1 == sample.of ? 0 : sampleIndex + 1
+                    if !keep {
+                        capture.sampledOut &+= 1
+                        return
+                    }
+                }
+                if let deduplicator, network < frame.count,
+                    deduplicator.isDuplicate(network: UnsafeRawBufferPointer(rebasing: frame[network...]), timestamp: timestamp)
+                {
+                    capture.duplicates &+= 1
+                    return
+                }
+                processor.process(
+                    packet: frame, originalLength: length, linkType: linkType, timestamp: timestamp, into: &batch,
+                    counters: &decode)
+                if batch.count >= batchSize { emit(&batch) }
+            }
+            ring.release(block)
+            if !batch.isEmpty { emit(&batch) }
+            let now = Self.monotonicSeconds()
+            if now - lastStatistics >= 1 {
+                lastStatistics = now
+                ring.takeStatistics(into: &capture)
+            }
+            publish()
+        }
+        if let matcher {
+            matcher.finish()
+            matcher.takeRetired { sink.consume($0) }
+        }
+        ring.takeStatistics(into: &capture)
+        publish()
+    }
+
+    static func monotonicSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    final class ThreadBody {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    static func spawn(_ body: @escaping () -> Void) throws -> pthread_t {
+        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { argument in
+            Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().body()
+            return nil
+        }, box)
+        guard status == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(box).release()
+            throw SondeError("cannot start a capture thread: \(String(cString: strerror(status)))")
+        }
+        return thread
+    }
+}
+#endif
