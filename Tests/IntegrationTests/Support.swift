@@ -187,12 +187,18 @@ final class SondeRun {
     /// `tcp://127.0.0.1:PORT` or `unix:///path`, as Sonde printed it.
     let address: String
 
-    init(_ arguments: [String]) throws {
-        let background = try Background(Integration.binary.path, ["run"] + arguments)
+    /// Starts `sonde run arguments`, inside the network namespace `namespace` when one is given.
+    init(_ arguments: [String], namespace: String? = nil) throws {
+        let background =
+            if let namespace {
+                try Background("/usr/sbin/ip", ["netns", "exec", namespace, Integration.binary.path, "run"] + arguments)
+            } else {
+                try Background(Integration.binary.path, ["run"] + arguments)
+            }
         self.background = background
         var found: String?
         _ = background.wait(timeout: 15) {
-            if let line = background.stderr.split(separator: "\n").first(where: { $0.contains("listening on") || $0.contains("connecting to") }) {
+            if let line = background.stderr.split(separator: "\n").first(where: { $0.contains("listening on") || $0.contains("connecting to") || $0.contains("capturing on") }) {
                 found = String(line.split(separator: " ").last!)
                 return true
             }

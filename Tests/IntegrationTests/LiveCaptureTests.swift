@@ -1,0 +1,207 @@
+import Foundation
+import XCTest
+
+/// Live capture against a real DNS server: two network namespaces joined by a veth pair (`scripts/netns/`),
+/// Unbound serving in one, `dig` asking from the other, Sonde capturing in the server's namespace. Every query and
+/// answer must come out as an event, the same as `tcpdump -w` recorded on the same interface, including TCP and an
+/// IP-fragmented answer; filters, sampling and deduplication are checked against their counters.
+final class LiveCaptureTests: XCTestCase {
+    static let scripts = Integration.repo.appendingPathComponent("scripts/netns")
+    /// A short prefix: interface names are `${prefix}a0`/`${prefix}b0` (15 characters at most).
+    let prefix = "sit\(getpid() % 10_000)"
+    var serverNamespace: String { "\(prefix)-b" }
+    var serverInterface: String { "\(prefix)b0" }
+    var work: URL!
+    var environment: [String: String] { ["SONDE_NETNS": prefix] }
+
+    override func setUpWithError() throws {
+        guard getuid() == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { throw TestError("live capture tests need root") }
+            throw XCTSkip("live capture tests need root (network namespaces, CAP_NET_RAW)")
+        }
+        _ = try Integration.tool("unbound", package: "unbound")
+        _ = try Integration.tool("dig", package: "bind9-dnsutils")
+        _ = try Integration.tool("tcpdump", package: "tcpdump")
+        work = try Integration.temporaryDirectory()
+        try script("up.sh")
+        try script("unbound.sh", ["start", work.appendingPathComponent("unbound").path])
+    }
+
+    override func tearDownWithError() throws {
+        guard let work else { return }
+        _ = try? Integration.run("/bin/bash", [Self.scripts.appendingPathComponent("unbound.sh").path, "stop", work.appendingPathComponent("unbound").path], environment: environment)
+        _ = try? Integration.run("/bin/bash", [Self.scripts.appendingPathComponent("down.sh").path], environment: environment)
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    @discardableResult
+    func script(_ name: String, _ arguments: [String] = []) throws -> Integration.Output {
+        let out = try Integration.run(
+            "/bin/bash", [Self.scripts.appendingPathComponent(name).path] + arguments, timeout: 90, environment: environment)
+        guard out.status == 0 else { throw TestError("\(name) \(arguments) failed: \(out.stdout)\(out.stderr)") }
+        return out
+    }
+
+    /// `proto qname qtype rcode` lines of `queries.sh` (proto udp4, tcp4, udp6, tcp6).
+    func sendQueries() throws -> [[String]] {
+        try script("queries.sh").stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    }
+
+    func events(_ sonde: SondeRun) -> [[String: Any]] { jsonLines(sonde.eventLines) }
+
+    /// The fields two decodes of one packet share (times differ: tcpdump's socket stamps its copy separately,
+    /// in microseconds).
+    static func key(_ e: [String: Any]) -> String {
+        ["src_ip", "src_port", "dst_ip", "dst_port", "protocol", "id", "response", "qname", "qtype", "rcode", "size", "an_count"]
+            .map { "\(e[$0] ?? "-")" }.joined(separator: "|")
+    }
+
+    func testEveryQueryAndAnswerOnTheVethMatchesTcpdump() throws {
+        let pcap = work.appendingPathComponent("tcpdump.pcap").path
+        let tcpdump = try Background(
+            "/usr/sbin/ip",
+            ["netns", "exec", serverNamespace, "tcpdump", "-n", "-U", "-i", serverInterface, "-w", pcap,
+             "port 53 or (ip[6:2] & 0x1fff != 0) or (ip6[6] == 44)"])
+        XCTAssertTrue(tcpdump.wait(timeout: 10) { tcpdump.stderr.contains("listening on") }, tcpdump.stderr)
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "-f", "json", "--summary-format", "json", "--identity", "live-test"],
+            namespace: serverNamespace)
+        let queries = try sendQueries()
+        XCTAssertEqual(queries.count, 10)
+        sonde.waitForEvents(2 * queries.count)
+        usleep(300_000)
+        let summary = sonde.stop()
+        _ = tcpdump.stop(signal: SIGINT)
+        let live = events(sonde)
+        XCTAssertEqual(live.count, 2 * queries.count, sonde.background.stderr)
+
+        // Each query once as a query and once answered, with the right family, transport and rcode.
+        for q in queries {
+            let (proto, qname, qtype, rcode) = (q[0], q[1], q[2], q[3])
+            let family = proto.hasSuffix("6") ? "INET6" : "INET"
+            let transport = proto.hasPrefix("tcp") ? "TCP" : "UDP"
+            let server = family == "INET" ? "198.18.0.2" : "2001:db8:53::2"
+            let matching = live.filter {
+                $0["qname"] as? String == qname + "." && $0["qtype"] as? String == qtype && $0["family"] as? String == family
+                    && $0["protocol"] as? String == transport
+            }
+            let asked = matching.filter { $0["response"] as? Bool == false }
+            let answered = matching.filter { $0["response"] as? Bool == true }
+            XCTAssertEqual(asked.count, 1, "\(q)")
+            XCTAssertEqual(answered.count, 1, "\(q)")
+            XCTAssertEqual(asked.first?["dst_ip"] as? String, server, "\(q)")
+            XCTAssertEqual(asked.first?["dst_port"] as? Int, 53, "\(q)")
+            XCTAssertEqual(answered.first?["rcode"] as? String, rcode, "\(q)")
+            XCTAssertEqual(answered.first?["input"] as? String, "live")
+            XCTAssertEqual(answered.first?["identity"] as? String, "live-test")
+            XCTAssertNotNil(answered.first?["latency"], "\(q): matched to its query")
+            if qtype == "TXT" {
+                XCTAssertEqual(answered.first?["ip_defragmented"] as? Bool, true, "\(q): the ~3.2 kB answer came in fragments")
+                XCTAssertEqual(answered.first?["an_count"] as? Int, 12)
+            }
+        }
+
+        // The same messages as Sonde reading what tcpdump wrote.
+        let read = try Integration.run(Integration.binary.path, ["read", pcap, "-f", "json", "--no-summary"])
+        XCTAssertEqual(read.status, 0, read.stderr)
+        let recorded = jsonLines(read.stdout.split(separator: "\n"))
+        XCTAssertEqual(recorded.count, live.count)
+        XCTAssertEqual(live.map(Self.key).sorted(), recorded.map(Self.key).sorted())
+
+        // Accounting: everything the kernel accepted was read, nothing dropped; off-port datagrams never got in.
+        let capture = try XCTUnwrap(summary["capture"] as? [String: Any], sonde.background.stderr)
+        XCTAssertEqual(capture["kernel_drops"] as? Int, 0)
+        XCTAssertEqual(capture["kernel_packets"] as? Int, capture["received"] as? Int)
+        XCTAssertEqual(capture["received"] as? Int, capture["decoded"] as? Int)
+        XCTAssertEqual(summary["not_dns"] as? Int, 0, "the default filter keeps off-port traffic in the kernel")
+        XCTAssertEqual(summary["malformed_packets"] as? Int, 0)
+        XCTAssertEqual(summary["answered"] as? Int, queries.count)
+        XCTAssertEqual(summary["interfaces"] as? [String], [serverInterface])
+    }
+
+    func testLoopbackSeesEachPacketOnce() throws {
+        let sonde = try SondeRun(["--interface", "lo", "-f", "json", "--summary-format", "json"], namespace: serverNamespace)
+        // Inside the server's namespace, traffic to its own address goes over lo.
+        for (qname, tcp) in [("a.sonde.test", false), ("aaaa.sonde.test", false), ("a.sonde.test", true)] {
+            let dig = try Integration.run(
+                "/usr/sbin/ip",
+                ["netns", "exec", serverNamespace, "dig", "+time=2", "+tries=1", tcp ? "+tcp" : "+notcp", "@198.18.0.2", qname, "A"])
+            XCTAssertEqual(dig.status, 0, dig.stdout + dig.stderr)
+        }
+        sonde.waitForEvents(6)
+        usleep(300_000)
+        let summary = sonde.stop()
+        let all = events(sonde)
+        XCTAssertEqual(all.count, 6, sonde.background.stderr)
+        XCTAssertEqual(all.filter { $0["response"] as? Bool == true }.count, 3)
+        let capture = try XCTUnwrap(summary["capture"] as? [String: Any])
+        let received = try XCTUnwrap(capture["received"] as? Int)
+        XCTAssertEqual(capture["loopback_copies"] as? Int, received / 2, "every loopback packet is seen leaving and arriving")
+    }
+
+    func testTheFilterKeepsOnlyWhatItSays() throws {
+        // Only the off-port datagrams to 9999 (3 over IPv4, 3 over IPv6): none of the DNS traffic reaches Sonde.
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--filter", "udp dst port 9999", "-f", "json", "--summary-format", "json"],
+            namespace: serverNamespace)
+        _ = try sendQueries()
+        usleep(500_000)
+        let summary = sonde.stop()
+        XCTAssertEqual(events(sonde).count, 0)
+        let capture = try XCTUnwrap(summary["capture"] as? [String: Any], sonde.background.stderr)
+        XCTAssertEqual(capture["kernel_packets"] as? Int, 6, sonde.background.stderr)
+        XCTAssertEqual(summary["not_dns"] as? Int, 6)
+        XCTAssertTrue(sonde.background.stderr.contains("filter \"udp dst port 9999\""))
+
+        let bad = try Integration.run(
+            "/usr/sbin/ip", ["netns", "exec", serverNamespace, Integration.binary.path, "run", "-i", serverInterface, "--filter", "port fifty"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("bad filter \"port fifty\""), bad.stderr)
+        let missing = try Integration.run(Integration.binary.path, ["run", "-i", "nosuchif0"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no network interface named \"nosuchif0\""), missing.stderr)
+    }
+
+    /// Sends 50 distinct queries to port 5353 (where nothing answers), each `repeat` times, from the client side.
+    func sendFrames(repeat times: Int) throws {
+        let out = try Integration.run(
+            "/usr/sbin/ip",
+            ["netns", "exec", "\(prefix)-a", "python3", Self.scripts.appendingPathComponent("send-frames.py").path, "\(prefix)a0", "50", "\(times)"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+    }
+
+    func testDeduplicationDropsRepeatsAndSaysSo() throws {
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--port", "5353", "--dedup", "100", "-f", "json", "--summary-format", "json"],
+            namespace: serverNamespace)
+        try sendFrames(repeat: 2)
+        sonde.waitForEvents(50)
+        usleep(300_000)
+        let summary = sonde.stop()
+        XCTAssertEqual(events(sonde).count, 50, sonde.background.stderr)
+        let c = try XCTUnwrap(summary["capture"] as? [String: Any])
+        XCTAssertEqual(c["received"] as? Int, 100, "\(c)")
+        XCTAssertEqual(c["duplicates"] as? Int, 50, "\(c)")
+        XCTAssertEqual(c["decoded"] as? Int, 50, "\(c)")
+    }
+
+    func testWithoutDeduplicationRepeatsAreEvents() throws {
+        let sonde = try SondeRun(["--interface", serverInterface, "--port", "5353", "-f", "json"], namespace: serverNamespace)
+        try sendFrames(repeat: 2)
+        XCTAssertTrue(sonde.waitForEvents(100))
+        sonde.stop()
+    }
+
+    func testSamplingKeepsAOfEveryB() throws {
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--port", "5353", "--sample", "1:4", "-f", "json", "--summary-format", "json"],
+            namespace: serverNamespace)
+        try sendFrames(repeat: 2)
+        usleep(500_000)
+        let summary = sonde.stop()
+        let c = try XCTUnwrap(summary["capture"] as? [String: Any])
+        XCTAssertEqual(c["received"] as? Int, 100, "\(c)")
+        XCTAssertEqual(c["sampled_out"] as? Int, 75, "\(c)")
+        XCTAssertEqual(events(sonde).count, 25)
+    }
+}
