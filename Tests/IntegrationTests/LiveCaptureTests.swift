@@ -204,4 +204,61 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(c["sampled_out"] as? Int, 75, "\(c)")
         XCTAssertEqual(events(sonde).count, 25)
     }
+
+    /// dnsperf load from the client side, with two capture threads sharing the interface: every completed query
+    /// is one query event and one answered response, and the kernel dropped nothing.
+    func testDnsperfLoadWithFanout() throws {
+        let dnsperf = try Integration.tool("dnsperf", package: "dnsperf")
+        let list = work.appendingPathComponent("queries.txt")
+        try "a.sonde.test A\naaaa.sonde.test AAAA\nnx.sonde.test A\n".write(to: list, atomically: true, encoding: .utf8)
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--fanout", "2", "-f", "json", "--summary-format", "json"], namespace: serverNamespace)
+        let load = try Integration.run(
+            "/usr/sbin/ip",
+            ["netns", "exec", "\(prefix)-a", dnsperf, "-s", "198.18.0.2", "-d", list.path, "-l", "4", "-Q", "2000", "-c", "4"],
+            timeout: 60)
+        XCTAssertEqual(load.status, 0, load.stderr)
+        let completed = try XCTUnwrap(
+            load.stdout.split(separator: "\n").first { $0.contains("Queries completed:") }
+                .flatMap { Int($0.split(separator: " ").dropFirst(2).first ?? "") }, load.stdout)
+        XCTAssertGreaterThan(completed, 4_000)
+        sonde.waitForEvents(2 * completed, timeout: 30)
+        usleep(300_000)
+        let summary = sonde.stop()
+        let all = events(sonde)
+        XCTAssertEqual(all.filter { $0["response"] as? Bool == false }.count, completed, "queries")
+        XCTAssertEqual(all.filter { $0["response"] as? Bool == true }.count, completed, "responses")
+        XCTAssertEqual(summary["answered"] as? Int, completed, "each flow stays on one thread, so every answer finds its query")
+        let c = try XCTUnwrap(summary["capture"] as? [String: Any])
+        XCTAssertEqual(c["kernel_drops"] as? Int, 0)
+        XCTAssertTrue(sonde.background.stderr.contains("(2 threads)"), sonde.background.stderr)
+    }
+
+    /// Without CAP_NET_RAW the error says what to do; with the capability on the binary an ordinary user captures.
+    func testPrivileges() throws {
+        let capsh = try Integration.tool("capsh", package: "libcap2-bin")
+        let setcap = try Integration.tool("setcap", package: "libcap2-bin")
+        let denied = try Integration.run(capsh, ["--drop=cap_net_raw", "--", "-c", "\(Integration.binary.path) run -i lo"])
+        XCTAssertEqual(denied.status, 1)
+        XCTAssertTrue(denied.stderr.contains("capturing needs the CAP_NET_RAW capability"), denied.stderr)
+        XCTAssertTrue(denied.stderr.contains("setcap cap_net_raw,cap_net_admin=eip"), denied.stderr)
+
+        // A copy of the binary with the capabilities, run as nobody (the documented way to run without root).
+        let dir = work.appendingPathComponent("unprivileged")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        chmod(work.path, 0o755)
+        let copy = dir.appendingPathComponent("sonde").path
+        try FileManager.default.copyItem(atPath: Integration.binary.path, toPath: copy)
+        chmod(copy, 0o755)
+        let granted = try Integration.run(setcap, ["cap_net_raw,cap_net_admin=eip", copy])
+        XCTAssertEqual(granted.status, 0, granted.stderr)
+        let user = try Background(
+            "/usr/sbin/ip",
+            ["netns", "exec", serverNamespace, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy, "run",
+             "-i", serverInterface, "-f", "json"])
+        XCTAssertTrue(user.wait(timeout: 15) { user.stderr.contains("capturing on") || !user.process.isRunning }, user.stderr)
+        _ = try sendQueries()
+        XCTAssertTrue(user.wait(timeout: 10) { user.stdout.split(separator: "\n").count >= 20 }, user.stderr)
+        XCTAssertEqual(user.stop(), 0, user.stderr)
+    }
 }
