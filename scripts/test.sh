@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, the shared-corpus cross-checks against tshark and the golang dnstap tool, the
 # command-line tests, the integration tests against real software (Unbound, BIND, Knot DNS, Knot Resolver, dnsdist,
-# fstrm tools, the golang dnstap tool, openssl: installed here from Debian's packages when missing), and (in CI, or
+# fstrm tools, the golang dnstap tool, openssl: installed here from Debian's packages when missing), live capture
+# in network namespaces it creates (Unbound, dig, dnsperf, tcpdump; needs root), and (in CI, or
 # when FUZZ_SECONDS is set) each libFuzzer target for FUZZ_SECONDS (CI: 60) seconds.
 # Needs only the Swift toolchain (and root, or sudo, for apt-get). In CI (CI=true) nothing may be skipped: a missing
 # corpus or server fails the run.
@@ -13,8 +14,10 @@ if [ "${CI:-}" = "true" ] && [ ! -d ../shared/corpus ]; then
 fi
 if [ "$(id -u)" = 0 ]; then
   bash scripts/emitters/install.sh || { echo "cannot install the integration tests' servers and tools" >&2; exit 1; }
+  bash scripts/netns/install.sh || { echo "cannot install the live-capture tests' tools" >&2; exit 1; }
 elif command -v sudo >/dev/null; then
   sudo bash scripts/emitters/install.sh || { echo "cannot install the integration tests' servers and tools" >&2; exit 1; }
+  sudo bash scripts/netns/install.sh || { echo "cannot install the live-capture tests' tools" >&2; exit 1; }
 else
   echo "not root and no sudo: integration tests whose servers are missing will be skipped" >&2
 fi

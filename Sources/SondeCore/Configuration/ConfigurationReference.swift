@@ -36,7 +36,8 @@ public enum ConfigurationReference {
           format: text     # text | json                  env SONDE_SUMMARY_FORMAT flag --summary-format
           top: 10          # names in the top list (0-1000)
 
-        # Network inputs of `sonde run` (flags: --dnstap URL listens, --dnstap-connect URL dials; both repeatable).
+        # Inputs of `sonde run` (flags: --dnstap URL listens, --dnstap-connect URL dials, --interface NAME captures;
+        # all repeatable; flags replace the inputs of the file).
         inputs:
           - kind: dnstap
             listen: tcp://0.0.0.0:6000      # or tls://host:port, unix:///run/sonde/dnstap.sock;
@@ -55,6 +56,16 @@ public enum ConfigurationReference {
             tls_ca: <none>                  # listener: require client certificates signed by this CA; dialling:
                                             # check the server against it (default: the system's trust store)
             tls_verify: true                # dialling: check the server's certificate    flag --tls-ca
+          - kind: capture                   # live capture (Linux AF_PACKET ring)      flag --interface (repeatable)
+            interface: eth0
+            filter: <DNS ports and fragments> # tcpdump expression, compiled by libpcap   flag --filter
+            promiscuous: true               #                               flag --no-promiscuous
+            fanout: 1                       # threads sharing the interface by flow     flag --fanout
+            block_size: 1048576             # ring block, a power of two   flag --ring-block-size
+            block_count: 32                 # ring blocks                  flag --ring-blocks
+            block_timeout: 100              # ms before a partly filled block is handed over  flag --ring-timeout
+            sample: <all>                   # "a:b": keep a of every b packets            flag --sample
+            dedup_window: 0                 # ms; drop copies of a packet seen within it (0: off)  flag --dedup
 
         # Where events go. Without this list: standard output, text.
         outputs:
