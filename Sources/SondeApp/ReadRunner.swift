@@ -33,6 +33,7 @@ public enum ReadRunner {
             configuration: .init(
                 paths: paths, ports: PortSet(configuration.ports), identity: identity,
                 reassemble: configuration.reassembly))
+        input.configuration.replaySpeed = configuration.replaySpeed
         var outputs: [any EventOutput] = []
         if configuration.summary.mode != .only {
             let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
@@ -58,6 +59,8 @@ public enum ReadRunner {
             if matching { matcher.process(&batch) }
             for o in outputs { try o.write(batch) }
             try writeRetired()
+            // As if live: each batch leaves at once instead of waiting for a full output buffer.
+            if configuration.replaySpeed != nil { for o in outputs { try o.flush() } }
         }
         matcher.finish()
         try writeRetired()

@@ -210,6 +210,9 @@ struct Read: ParsableCommand {
     @Flag(name: .long, help: "Do not draw the progress bar (it is only drawn on a terminal).")
     var noProgress = false
 
+    @Option(name: .long, help: ArgumentHelp("Replay at the captured pace times this factor, as if live (1 real time, 10 ten times faster).", valueName: "factor"))
+    var replaySpeed: Double?
+
     @Flag(name: .long, help: "Do not reassemble TCP streams or IP fragments (only messages whole in a segment).")
     var noReassembly = false
 
@@ -229,6 +232,9 @@ struct Read: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one capture file, or - for standard input") }
+        if let replaySpeed, !(replaySpeed > 0 && replaySpeed <= 1_000_000) {
+            throw ValidationError("--replay-speed must be above 0 and at most 1000000")
+        }
     }
 
     func run() throws {
@@ -244,6 +250,10 @@ struct Read: ParsableCommand {
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)
         if noProgress { configuration.progress = false }
+        if let replaySpeed {
+            configuration.replaySpeed = replaySpeed
+            configuration.progress = false
+        }
         if noReassembly { configuration.reassembly = false }
         if noMatching { configuration.matching = false }
         if unanswered { configuration.unanswered = true }

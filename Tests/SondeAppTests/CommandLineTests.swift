@@ -16,7 +16,7 @@ final class CommandLineTests: XCTestCase {
         let read = Read.helpMessage(columns: 100)
         for option in [
             "--config <file>", "-f, --format <format>", "-p, --port <ports>", "--identity <name>", "--summary",
-            "--no-summary", "--summary-format <format>", "--no-progress", "<file>",
+            "--no-summary", "--summary-format <format>", "--no-progress", "--replay-speed <factor>", "<file>",
         ] {
             XCTAssertTrue(read.contains(option), "sonde read --help lacks \(option)")
         }

@@ -15,6 +15,8 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var summary = SummaryConfiguration()
     /// The progress bar on a terminal.
     public var progress = true
+    /// `sonde read`: replay files at their captured pace times this factor (as if live); nil for full speed.
+    public var replaySpeed: Double?
     /// `sonde run`: seconds between two lines of counters on standard error (0: none).
     public var statsInterval = 60
     /// TCP stream reassembly and IP defragmentation.

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import SondeCore
 public import SondePacket
 
@@ -21,6 +26,8 @@ public final class PcapFileInput {
         public var reassemble: Bool
         /// The longest dnstap frame read; longer ones are skipped and counted.
         public var maximumFrameLength = 1 << 20
+        /// Read packets at their captured pace times this factor (as if live); nil reads as fast as possible.
+        public var replaySpeed: Double?
 
         public init(
             paths: [String], ports: PortSet = [53], identity: String = "", batchSize: Int = 512, reassemble: Bool = true
@@ -36,7 +43,7 @@ public final class PcapFileInput {
     /// The component kind.
     public static let kind = "pcap"
 
-    public let configuration: Configuration
+    public var configuration: Configuration
     /// Packet outcomes so far.
     public private(set) var counters = DecodeCounters()
     /// dnstap frame outcomes so far (dnstap files only).
@@ -86,10 +93,19 @@ public final class PcapFileInput {
         var counters = self.counters
         defer { self.counters = counters }
         let batchSize = configuration.batchSize
+        var pace = configuration.replaySpeed.map { Pacer(speed: $0) }
         while true {
             let step = try decoder.next(source.available)
             switch step {
             case .record(let r):
+                if pace != nil, let wait = pace!.wait(for: r.timestampNanoseconds) {
+                    // Hand over what is ready before sleeping, so events come out when their packets would have.
+                    if !batch.isEmpty {
+                        try sink(&batch)
+                        batch.removeAll()
+                    }
+                    Pacer.sleep(wait)
+                }
                 let bytes = source.available
                 let packet = UnsafeRawBufferPointer(rebasing: bytes[r.dataOffset..<(r.dataOffset + r.capturedLength)])
                 processor.process(
@@ -111,5 +127,35 @@ public final class PcapFileInput {
                 _ = try source.fill(minimum: max(atLeast, source.available.count + 1))
             }
         }
+    }
+}
+
+/// Paces a replay: packet times, scaled by the speed, are mapped onto the wall clock from the first packet on.
+struct Pacer {
+    let speed: Double
+    var first: (packet: Int64, wall: Int64)?
+
+    init(speed: Double) { self.speed = speed }
+
+    /// Nanoseconds to sleep before the packet stamped `timestamp` is due (nil when it is due already).
+    mutating func wait(for timestamp: Int64) -> Int64? {
+        let now = Self.now()
+        guard let first else {
+            self.first = (timestamp, now)
+            return nil
+        }
+        let due = first.wall + Int64(Double(timestamp - first.packet) / speed)
+        return due - now > 1_000_000 ? due - now : nil
+    }
+
+    static func now() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
+    }
+
+    static func sleep(_ nanoseconds: Int64) {
+        var t = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        nanosleep(&t, nil)
     }
 }
