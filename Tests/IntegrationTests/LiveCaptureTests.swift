@@ -12,7 +12,7 @@ final class LiveCaptureTests: XCTestCase {
     var serverNamespace: String { "\(prefix)-b" }
     var serverInterface: String { "\(prefix)b0" }
     var work: URL!
-    var environment: [String: String] { ["SONDE_NETNS": prefix] }
+    var environment: [String: String] { ["NETNS_PREFIX": prefix] }
 
     override func setUpWithError() throws {
         guard getuid() == 0 else {
