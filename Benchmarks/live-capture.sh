@@ -11,6 +11,8 @@
 #   --trial-seconds length of each fixed-rate trial in the zero-loss search (default 3)
 #   --max-tries     fixed-rate trials per capturer in the search (default 7)
 #   --start-pps     first rate tried in the search (default 100000)
+#   --senders       tcpreplay processes replaying at once (default 1; one reaches about 300k pps on a veth,
+#                   so with 2 the capturer is pushed past that, and all share the machine's cores)
 #
 # Environment: SONDE (default .build/release/sonde, must have `run --interface`), BENCH_DIR (work dir and
 # capture cache, default /tmp/sonde-live-bench), NETNS_PREFIX (namespace prefix, default sbench),
@@ -32,6 +34,7 @@ pairs=${BENCH_PAIRS:-500000}
 trial_seconds=3
 max_tries=7
 start_pps=100000
+senders=1
 while [ $# -gt 0 ]; do
   case $1 in
     --capturer) which=${2:?}; shift 2 ;;
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --trial-seconds) trial_seconds=${2:?}; shift 2 ;;
     --max-tries) max_tries=${2:?}; shift 2 ;;
     --start-pps) start_pps=${2:?}; shift 2 ;;
+    --senders) senders=${2:?}; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -49,7 +53,7 @@ case $which in
   tcpdump|sonde) capturers=("$which") ;;
   *) echo "error: --capturer must be tcpdump, sonde or both" >&2; exit 2 ;;
 esac
-for v in pairs trial_seconds max_tries start_pps; do
+for v in pairs trial_seconds max_tries start_pps senders; do
   [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "error: --${v//_/-} must be a positive integer" >&2; exit 2; }
 done
 
@@ -218,9 +222,9 @@ stop_capturer() {  # SIGINT, then wait (bounded) for its summary
 }
 
 # ======== sonde_counts: Sonde's packet counts from its stderr summary ==========================================
-# TODO(lead): exact parsing. For now: print the line starting with "capture:" (to stderr, for the log) and, on
-# stdout, "CAPTURED KERNEL_DROPS" read from it as written in SummaryReport.captureLine today
-# ("capture:   kernel seen N, kernel dropped N (ring full), received N, ..."), or "? ?" if not found.
+# Prints the summary's `capture:` line (to stderr, for the log) and, on stdout, "CAPTURED KERNEL_DROPS" read from
+# it ("capture:   kernel seen N, kernel dropped N (ring full), received N, ..."; SummaryReport.captureLine), or
+# "? ?" if it is not there.
 sonde_counts() {
   local file=$1 line recv drop
   line=$(grep -m1 '^capture:' "$file" || true)
@@ -254,8 +258,17 @@ trial() {
   local rx0 c0 c1
   rx0=$(ip netns exec "$NSB" cat "/sys/class/net/$IFB/statistics/rx_packets")
   c0=$(cpu_ticks "$cap_pid")
-  timeout 600 ip netns exec "$NSA" tcpreplay "${opts[@]}" "$replay" >"$out" 2>&1 ||
-    { cat "$out" >&2; die "tcpreplay failed"; }
+  # --senders N: N tcpreplay processes at once (one tops out near 300k pps on a veth), their counts summed
+  local k pids=()
+  for k in $(seq "$senders"); do
+    timeout 600 ip netns exec "$NSA" tcpreplay "${opts[@]}" "$replay" >"$out.$k" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${!pids[@]}"; do
+    wait "${pids[$k]}" || { cat "$out.$((k + 1))" >&2; die "tcpreplay failed"; }
+  done
+  awk '/Successful packets:/ { s += $3 } /Failed packets:/ { f += $3 } /^Rated:/ { for (i = 1; i <= NF; i++) if ($i ~ /^pps/) r += $(i - 1) }
+       END { printf "Successful packets: %d\nFailed packets: %d\nRated: x %.0f pps, x\n", s, f, r }' "$out".* >"$out"
   # let the capturer drain: a TPACKET_V3 block is handed over when full or after its timeout (tcpdump: 1 s)
   sleep 2
   kill -0 "$cap_pid" 2>/dev/null || { cat "$err" >&2; die "$name died during the replay"; }

@@ -162,12 +162,33 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no network interface named \"nosuchif0\""), missing.stderr)
     }
 
-    /// Sends 50 distinct queries to port 5353 (where nothing answers), each `repeat` times, from the client side.
-    func sendFrames(repeat times: Int) throws {
+    /// Sends `count` distinct queries to port 5353 (where nothing answers), each `repeat` times, from the client side.
+    func sendFrames(_ count: Int = 50, repeat times: Int) throws {
         let out = try Integration.run(
             "/usr/sbin/ip",
-            ["netns", "exec", "\(prefix)-a", "python3", Self.scripts.appendingPathComponent("send-frames.py").path, "\(prefix)a0", "50", "\(times)"])
+            ["netns", "exec", "\(prefix)-a", "python3", Self.scripts.appendingPathComponent("send-frames.py").path, "\(prefix)a0", "\(count)", "\(times)"])
         XCTAssertEqual(out.status, 0, out.stderr)
+    }
+
+    /// A Sonde that stops reading (SIGSTOP) while a burst arrives: its small ring overflows, and every packet is
+    /// either an event or a kernel drop, none unaccounted.
+    func testRingOverflowIsCountedPacketForPacket() throws {
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--port", "5353", "--ring-block-size", "4096", "--ring-blocks", "4",
+             "--ring-timeout", "10", "-f", "json", "--summary-format", "json"],
+            namespace: serverNamespace)
+        kill(sonde.background.process.processIdentifier, SIGSTOP)
+        try sendFrames(3_000, repeat: 1)
+        kill(sonde.background.process.processIdentifier, SIGCONT)
+        usleep(1_500_000)
+        let summary = sonde.stop()
+        let c = try XCTUnwrap(summary["capture"] as? [String: Any], sonde.background.stderr)
+        let received = try XCTUnwrap(c["received"] as? Int)
+        let drops = try XCTUnwrap(c["kernel_drops"] as? Int)
+        XCTAssertGreaterThan(drops, 0, "a 16 KB ring cannot hold 3,000 packets: \(c)")
+        XCTAssertEqual(received + drops, 3_000, "\(c)")
+        XCTAssertEqual(c["kernel_packets"] as? Int, 3_000, "\(c)")
+        XCTAssertEqual(events(sonde).count, received)
     }
 
     func testDeduplicationDropsRepeatsAndSaysSo() throws {
