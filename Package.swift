@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -47,8 +48,16 @@ let package = Package(
         ),
         .target(name: "SondeTransforms", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
         .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS", "SondeFrameStreams", "SondeDnstap"] + nio),
+        // /metrics (Prometheus).
+        .target(
+            name: "SondeHTTP",
+            dependencies: [
+                "SondeCore", .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ] + nio
+        ),
         // The executable parses arguments and calls the builder in SondeApp, which tests call too.
-        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs"] + nio),
+        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs", "SondeHTTP"] + nio),
         .executableTarget(
             name: "sonde",
             dependencies: ["SondeApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -61,6 +70,7 @@ let package = Package(
         .testTarget(name: "SondeFrameStreamsTests", dependencies: ["SondeFrameStreams"]),
         .testTarget(name: "SondeDnstapTests", dependencies: ["SondeDnstap", "SondeFrameStreams", "SondeDNS"]),
         .testTarget(name: "SondeInputsTests", dependencies: ["SondeInputs", "SondeCore", "SondePacket"]),
+        .testTarget(name: "SondeHTTPTests", dependencies: ["SondeHTTP"]),
         .testTarget(name: "SondeTransformsTests", dependencies: ["SondeTransforms", "SondeCore", "SondeDNS", "SondePacket"]),
         .testTarget(
             name: "SondeCoreTests",

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 public import SondeCore
 import SondeInputs
+import SondeHTTP
 import SondeOutputs
 import SondeTransforms
 
@@ -74,6 +75,19 @@ public enum RunRunner {
             try? group.syncShutdownGracefully()
             throw error
         }
+        var metrics: MetricsServer?
+        if let endpoint = configuration.metricsListen {
+            let exporter = MetricsExporter { [inputs] in Self.samples(sink: sink, inputs: inputs, captures: captures) }
+            do {
+                metrics = try MetricsServer(endpoint: endpoint, exporter: exporter, group: group)
+            } catch {
+                for i in inputs { i.stop() }
+                for c in captures { c.stop() }
+                try? group.syncShutdownGracefully()
+                throw SondeError("cannot serve metrics on \(endpoint): \(error)")
+            }
+            log("sonde: metrics on http://\(metrics!.localAddress)/metrics")
+        }
         var stats: RepeatedTask?
         if configuration.statsInterval > 0 {
             let interval = configuration.statsInterval
@@ -105,6 +119,7 @@ public enum RunRunner {
         log("sonde: \(received == SIGINT ? "interrupted" : "terminated"); stopping")
         for i in inputs { i.stop() }
         for c in captures { c.stop() }
+        metrics?.stop()
         flusher.cancel()
         stats?.cancel()
         try? group.syncShutdownGracefully()
@@ -161,6 +176,52 @@ public enum RunRunner {
         return started
     }
 
+    /// Every counter of the run, for `/metrics`.
+    static func samples(sink: LiveSink, inputs: [DnstapInput], captures: [LiveCaptureInput]) -> [MetricsExporter.Sample] {
+        var out: [MetricsExporter.Sample] = [
+            .init("sonde_events_total", sink.events, help: "Events handed to the outputs."),
+        ]
+        out.append(.init("sonde_dns_messages_total", sink.messages, help: "DNS messages seen (queries, responses, malformed)."))
+        for c in captures {
+            let snap = c.snapshot
+            let labels = [("interface", c.configuration.interface)]
+            for (name, value) in snap.capture.fields {
+                out.append(.init("sonde_capture_\(name)_total", value, labels: labels, help: Self.captureHelp[name] ?? name))
+            }
+            let d = snap.decode
+            for (outcome, value) in [
+                ("dns", d.dnsPackets), ("tcp_control", d.tcpControl), ("not_dns", d.notDNS), ("icmp_quoted", d.icmpQuotedDNS),
+                ("ip_fragment", d.ipFragments), ("malformed", d.malformedPackets + d.unsupportedLinkType),
+            ] {
+                out.append(
+                    .init("sonde_capture_packets_total", value, labels: labels + [("outcome", outcome)],
+                          help: "Decoded packets by outcome."))
+            }
+        }
+        for (i, input) in inputs.enumerated() {
+            let labels = [("input", "\(i)")]
+            for (name, value) in input.state.counters.fields {
+                out.append(.init("sonde_dnstap_\(name)_total", value, labels: labels, help: "dnstap: \(String(name.map { $0 == "_" ? " " : $0 }))."))
+            }
+            out.append(
+                .init("sonde_dnstap_connections_open", UInt64(input.state.openConnections), labels: labels,
+                      help: "dnstap connections open now.", gauge: true))
+        }
+        return out
+    }
+
+    static let captureHelp: [String: String] = [
+        "kernel_packets": "Packets that passed the kernel filter (drops included).",
+        "kernel_drops": "Packets the kernel dropped because the ring was full.",
+        "ring_freezes": "Times the kernel froze the ring's queue.",
+        "received": "Packets read from the ring.",
+        "loopback_copies": "Outgoing copies skipped on loopback interfaces.",
+        "sampled_out": "Packets left out by sampling.",
+        "duplicates": "Packets dropped as duplicates.",
+        "decoded": "Packets handed to the decoder.",
+        "blocks": "Ring blocks read.",
+    ]
+
     static func captureTotals(_ captures: [LiveCaptureInput]) -> LiveCaptureInput.Snapshot {
         var total = LiveCaptureInput.Snapshot()
         for c in captures {
@@ -203,6 +264,8 @@ final class LiveSink: BatchSink, @unchecked Sendable {
     /// Events handed to the outputs so far.
     var events: UInt64 { lock.withLock { eventCount } }
     private var eventCount: UInt64 = 0
+    /// DNS messages counted by the summary so far.
+    var messages: UInt64 { lock.withLock { summary.messages } }
 
     func consume(_ batch: borrowing EventBatch) {
         lock.lock()

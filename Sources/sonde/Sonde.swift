@@ -322,11 +322,17 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds between two lines of counters on standard error (default 60; 0 none).", valueName: "seconds"))
     var statsInterval: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics on http://host:port/metrics.", valueName: "host:port"))
+    var metricsListen: String?
+
     @OptionGroup var summaryOptions: SummaryOptions
 
     @OptionGroup var dnstapOutput: DnstapOutputOptions
 
     func validate() throws {
+        if let metricsListen {
+            do { _ = try SocketEndpoint(metricsAddress: metricsListen) } catch { throw ValidationError("--metrics-listen: \(error)") }
+        }
         if let statsInterval, !(0...86_400).contains(statsInterval) { throw ValidationError("--stats-interval must be 0-86400 seconds") }
         if dnstap.isEmpty && dnstapConnect.isEmpty && capture.interface.isEmpty && options.config == nil
             && ProcessEnvironment.current["SONDE_CONFIG"] == nil
@@ -368,6 +374,7 @@ struct Run: ParsableCommand {
         }
         try capture.apply(to: &configuration)
         if let statsInterval { configuration.statsInterval = statsInterval }
+        if let metricsListen { configuration.metricsListen = try SocketEndpoint(metricsAddress: metricsListen) }
         if let format { configuration.setStandardOutputFormat(format) }
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)

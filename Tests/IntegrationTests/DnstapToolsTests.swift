@@ -18,10 +18,21 @@ final class DnstapToolsTests: XCTestCase {
         let expected = try referenceEvents(file)
         XCTAssertEqual(expected.count, 1000)
 
-        let tcp = try SondeRun(["--dnstap", "tcp://127.0.0.1:0", "-f", "json", "--summary-format", "json"])
+        let tcp = try SondeRun(
+            ["--dnstap", "tcp://127.0.0.1:0", "-f", "json", "--summary-format", "json", "--metrics-listen", "127.0.0.1:0"])
         let r1 = try Integration.run(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(tcp.port)"])
         XCTAssertEqual(r1.status, 0, r1.stderr)
         tcp.waitForEvents(1000)
+        // The same counts as Prometheus metrics.
+        let metricsURL = try XCTUnwrap(
+            tcp.background.stderr.split(separator: "\n").first { $0.contains("metrics on http://") }?.split(separator: " ").last)
+        let scrape = try Integration.run("/usr/bin/curl", ["-sf", String(metricsURL)])
+        for expected in [
+            "sonde_events_total 1000", "sonde_dnstap_frames_total{input=\"0\"} 1000", "sonde_dnstap_events_total{input=\"0\"} 1000",
+            "sonde_dnstap_connections_finished_total{input=\"0\"} 1", "sonde_dnstap_invalid_frames_total{input=\"0\"} 0",
+        ] {
+            XCTAssertTrue(scrape.stdout.contains(expected + "\n"), "no \(expected) in\n\(scrape.stdout)")
+        }
         let s1 = tcp.stop()
         XCTAssertEqual(tcp.eventLines, expected)
         let d1 = s1["dnstap"] as? [String: Any]

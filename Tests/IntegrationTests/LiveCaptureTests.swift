@@ -206,6 +206,32 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(c["decoded"] as? Int, 50, "\(c)")
     }
 
+    func testMetricsAgreeWithTheSummary() throws {
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--port", "5353", "--dedup", "100", "--metrics-listen", "127.0.0.1:0", "-f", "json",
+             "--summary-format", "json"],
+            namespace: serverNamespace)
+        let line = try XCTUnwrap(
+            sonde.background.stderr.split(separator: "\n").first { $0.contains("metrics on http://") }, sonde.background.stderr)
+        let url = String(line.split(separator: " ").last!)
+        try sendFrames(repeat: 2)
+        XCTAssertTrue(sonde.waitForEvents(50))
+        usleep(300_000)
+        let scrape = try Integration.run("/usr/sbin/ip", ["netns", "exec", serverNamespace, "curl", "-sf", url])
+        XCTAssertEqual(scrape.status, 0, scrape.stderr)
+        let labels = "{interface=\"\(serverInterface)\"}"
+        for expected in [
+            "sonde_events_total 50", "sonde_capture_kernel_packets_total\(labels) 100", "sonde_capture_received_total\(labels) 100",
+            "sonde_capture_duplicates_total\(labels) 50", "sonde_capture_kernel_drops_total\(labels) 0",
+            "sonde_capture_packets_total{interface=\"\(serverInterface)\",outcome=\"dns\"} 50",
+        ] {
+            XCTAssertTrue(scrape.stdout.contains(expected + "\n"), "no \(expected) in\n\(scrape.stdout)")
+        }
+        let missing = try Integration.run("/usr/sbin/ip", ["netns", "exec", serverNamespace, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url + "x"])
+        XCTAssertEqual(missing.stdout, "404")
+        sonde.stop()
+    }
+
     func testWithoutDeduplicationRepeatsAreEvents() throws {
         let sonde = try SondeRun(["--interface", serverInterface, "--port", "5353", "-f", "json"], namespace: serverNamespace)
         try sendFrames(repeat: 2)

@@ -30,6 +30,7 @@ final class CommandLineTests: XCTestCase {
             "--idle-timeout <seconds>", "--stats-interval <seconds>", "--write-dnstap <file>", "--forward <url>", "--dnstap-identity <name>",
             "-i, --interface <name>", "-p, --port <ports>", "--filter <expression>", "--no-promiscuous", "--fanout <n>",
             "--sample <a:b>", "--dedup <ms>", "--ring-block-size <octets>", "--ring-blocks <n>", "--ring-timeout <ms>",
+            "--metrics-listen <host:port>",
         ] {
             XCTAssertTrue(run.contains(option), "sonde run --help lacks \(option)")
         }
@@ -185,7 +186,7 @@ final class CommandLineTests: XCTestCase {
                 "bad.yaml:2:13: ports: \"99999\" is not a port (1-65535)",
                 "bad.yaml:5:13: outputs[0].format: unknown value \"jsn\" (expected text, json, yaml, csv)",
                 "bad.yaml:6:11: outputs[1].kind: unknown output kind \"kafka\" (expected stdout, dnstap)",
-                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, reassembly, matching, unanswered, join, summary, inputs, outputs)",
+                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, reassembly, matching, unanswered, join, summary, inputs, outputs)",
                 "bad.yaml:9:8: summary.top: must be a whole number between 0 and 1000, not -1",
                 "bad.yaml:10:9: summary.mode: unknown value \"sometimes\" (expected stderr, only, off)",
             ])

@@ -19,6 +19,7 @@ declare -A pkg_of=(
   [python3]=python3
   [capsh]=libcap2-bin [setcap]=libcap2-bin
   [setpriv]=util-linux
+  [curl]=curl
 )
 # unbound and friends live in /usr/sbin, which is not always on a non-root PATH
 export PATH="$PATH:/usr/sbin:/sbin"

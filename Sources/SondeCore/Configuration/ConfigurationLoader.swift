@@ -36,6 +36,10 @@ public struct ConfigurationLoader {
                 if let b = bool(value, key) { configuration.progress = b }
             case "stats_interval":
                 if let n = int(value, key, 0...86_400) { configuration.statsInterval = n }
+            case "metrics_listen":
+                if let t = string(value, key) {
+                    do { configuration.metricsListen = try SocketEndpoint(metricsAddress: t) } catch { issue(value, key, error.description) }
+                }
             case "reassembly":
                 if let b = bool(value, key) { configuration.reassembly = b }
             case "matching":
@@ -51,7 +55,7 @@ public struct ConfigurationLoader {
             case "inputs":
                 applyInputs(value, &configuration.inputs, &configuration.captures)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, reassembly, matching, unanswered, join, summary, inputs, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, metrics_listen, reassembly, matching, unanswered, join, summary, inputs, outputs)")
             }
         }
     }

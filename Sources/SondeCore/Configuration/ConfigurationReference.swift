@@ -17,6 +17,10 @@ public enum ConfigurationReference {
         # refusals, protocol errors, idle timeouts); 0 for none.                      flag --stats-interval
         stats_interval: 60
 
+        # `sonde run`: serve Prometheus metrics (every counter of the summary and the periodic line) on
+        # http://host:port/metrics; none by default.                             flag --metrics-listen
+        metrics_listen: <none>         # e.g. 127.0.0.1:9153
+
         # TCP stream reassembly and IP defragmentation.                              flag --no-reassembly
         reassembly: true
 

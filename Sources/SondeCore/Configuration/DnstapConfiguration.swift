@@ -4,6 +4,12 @@ public enum SocketEndpoint: Sendable, Equatable, CustomStringConvertible {
     case tls(host: String, port: Int)
     case unix(path: String)
 
+    /// A metrics address: `host:port`, `[::1]:port` or `tcp://host:port`.
+    public init(metricsAddress text: String) throws(SondeError) {
+        self = try SocketEndpoint(parsing: text.contains("://") ? text : "tcp://" + text)
+        guard case .tcp = self else { throw SondeError("\"\(text)\": metrics are served over plain TCP (host:port)") }
+    }
+
     /// Parses the URL form; `host` may be an IPv6 address in brackets (`tcp://[::1]:6000`).
     public init(parsing text: String) throws(SondeError) {
         func hostPort(_ rest: Substring) throws(SondeError) -> (String, Int) {

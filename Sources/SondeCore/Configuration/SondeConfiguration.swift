@@ -19,6 +19,8 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var replaySpeed: Double?
     /// `sonde run`: seconds between two lines of counters on standard error (0: none).
     public var statsInterval = 60
+    /// `sonde run`: where to serve Prometheus metrics (`/metrics`); nil serves none.
+    public var metricsListen: SocketEndpoint?
     /// TCP stream reassembly and IP defragmentation.
     public var reassembly = true
     /// Query/response matching (latency, unanswered counts).

@@ -120,7 +120,6 @@ public final class LiveCaptureInput: @unchecked Sendable {
         let loopback = ring.isLoopback
         let deduplicator = self.deduplicator
         let sink = self.sink
-        var lastStatistics = Self.monotonicSeconds()
 
         func emit(_ batch: inout EventBatch) {
             if let matcher {
@@ -132,7 +131,10 @@ public final class LiveCaptureInput: @unchecked Sendable {
             }
             batch.removeAll()
         }
+        // The kernel's counters are read with every publication (one getsockopt per block or idle wait), so
+        // kernel_packets never lags received in a report.
         func publish() {
+            ring.takeStatistics(into: &capture)
             var d = decode
             processor.finish(counters: &d)
             let m = matcher?.counters ?? MatchingCounters()
@@ -144,11 +146,6 @@ public final class LiveCaptureInput: @unchecked Sendable {
             if !draining && stopping.load(ordering: .relaxed) { draining = true }
             guard let block = ring.nextBlock(timeout: draining ? 0 : 100) else {
                 if draining { break }
-                let now = Self.monotonicSeconds()
-                if now - lastStatistics >= 1 {
-                    lastStatistics = now
-                    ring.takeStatistics(into: &capture)
-                }
                 publish()
                 continue
             }
@@ -180,25 +177,13 @@ public final class LiveCaptureInput: @unchecked Sendable {
             }
             ring.release(block)
             if !batch.isEmpty { emit(&batch) }
-            let now = Self.monotonicSeconds()
-            if now - lastStatistics >= 1 {
-                lastStatistics = now
-                ring.takeStatistics(into: &capture)
-            }
             publish()
         }
         if let matcher {
             matcher.finish()
             matcher.takeRetired { sink.consume($0) }
         }
-        ring.takeStatistics(into: &capture)
         publish()
-    }
-
-    static func monotonicSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC_COARSE, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     final class ThreadBody {
