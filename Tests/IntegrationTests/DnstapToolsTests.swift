@@ -24,9 +24,8 @@ final class DnstapToolsTests: XCTestCase {
         XCTAssertEqual(r1.status, 0, r1.stderr)
         tcp.waitForEvents(1000)
         // The same counts as Prometheus metrics.
-        let metricsURL = try XCTUnwrap(
-            tcp.background.stderr.split(separator: "\n").first { $0.contains("metrics on http://") }?.split(separator: " ").last)
-        let scrape = try Integration.run("/usr/bin/curl", ["-sf", String(metricsURL)])
+        let metricsURL = try XCTUnwrap(tcp.metricsURL(), tcp.background.stderr)
+        let scrape = try Integration.run("/usr/bin/curl", ["-sf", metricsURL])
         for expected in [
             "sonde_events_total 1000", "sonde_dnstap_frames_total{input=\"0\"} 1000", "sonde_dnstap_events_total{input=\"0\"} 1000",
             "sonde_dnstap_connections_finished_total{input=\"0\"} 1", "sonde_dnstap_invalid_frames_total{input=\"0\"} 0",

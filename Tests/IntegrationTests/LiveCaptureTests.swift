@@ -211,9 +211,7 @@ final class LiveCaptureTests: XCTestCase {
             ["--interface", serverInterface, "--port", "5353", "--dedup", "100", "--metrics-listen", "127.0.0.1:0", "-f", "json",
              "--summary-format", "json"],
             namespace: serverNamespace)
-        let line = try XCTUnwrap(
-            sonde.background.stderr.split(separator: "\n").first { $0.contains("metrics on http://") }, sonde.background.stderr)
-        let url = String(line.split(separator: " ").last!)
+        let url = try XCTUnwrap(sonde.metricsURL(), sonde.background.stderr)
         try sendFrames(repeat: 2)
         XCTAssertTrue(sonde.waitForEvents(50))
         usleep(300_000)

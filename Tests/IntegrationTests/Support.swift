@@ -210,6 +210,17 @@ final class SondeRun {
 
     var port: Int { Int(address.split(separator: ":").last!)! }
 
+    /// The URL of `/metrics`, once Sonde has said where it serves them (started after the inputs).
+    func metricsURL(timeout: Double = 10) -> String? {
+        var found: String?
+        _ = background.wait(timeout: timeout) {
+            found = background.stderr.split(separator: "\n").first { $0.contains("metrics on http://") }
+                .map { String($0.split(separator: " ").last!) }
+            return found != nil
+        }
+        return found
+    }
+
     /// Waits until `n` event lines have been written (or the timeout passes).
     @discardableResult
     func waitForEvents(_ n: Int, timeout: Double = 20) -> Bool {
