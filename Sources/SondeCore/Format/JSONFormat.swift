@@ -150,7 +150,8 @@ public enum JSONFormat {
             out.append(",\"rdata\":\"")
             let start = out.count
             out.appendRData(rr, message)
-            out.escapeQuotesAndBackslashes(from: start)
+            // Addresses (A, AAAA) never hold a quote or a backslash: no second look at them.
+            if rr.type != 1 && rr.type != 28 { out.escapeQuotesAndBackslashes(from: start) }
             out.append("\"}")
         }
         out.append(written == 0 ? "[]" : "]")
@@ -189,6 +190,6 @@ public enum JSONFormat {
         let v = UInt64(nanoseconds.magnitude)
         out.appendDecimal(v / 1_000_000_000)
         out.append(UInt8(ascii: "."))
-        out.appendDecimal(v % 1_000_000_000, width: 9)
+        out.appendNineDigits(UInt32(truncatingIfNeeded: v % 1_000_000_000))
     }
 }

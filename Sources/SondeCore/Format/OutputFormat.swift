@@ -106,7 +106,7 @@ public enum TextFormat {
         if e.latency >= 0 {
             out.appendDecimal(UInt64(e.latency / 1_000_000_000))
             out.append(UInt8(ascii: "."))
-            out.appendDecimal(UInt64(e.latency % 1_000_000_000), width: 9)
+            out.appendNineDigits(UInt32(truncatingIfNeeded: e.latency % 1_000_000_000))
         } else {
             out.append(UInt8(ascii: "-"))
         }
@@ -200,7 +200,7 @@ public enum CSVFormat {
         if e.latency >= 0 {
             out.appendDecimal(UInt64(e.latency / 1_000_000_000))
             out.append(UInt8(ascii: "."))
-            out.appendDecimal(UInt64(e.latency % 1_000_000_000), width: 9)
+            out.appendNineDigits(UInt32(truncatingIfNeeded: e.latency % 1_000_000_000))
         }
         out.append(l.isMalformed ? ",true," : ",false,")
         if let reason = l.errorReason {

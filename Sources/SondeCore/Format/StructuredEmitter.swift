@@ -84,7 +84,7 @@ extension StructuredEmitter {
         let v = UInt64(nanoseconds.magnitude)
         out.appendDecimal(v / 1_000_000_000)
         out.append(UInt8(ascii: "."))
-        out.appendDecimal(v % 1_000_000_000, width: 9)
+        out.appendNineDigits(UInt32(truncatingIfNeeded: v % 1_000_000_000))
     }
 }
 

@@ -22,7 +22,8 @@ public struct TimestampWriter: Sendable {
         if seconds != cachedSecond { fill(seconds) }
         out.reserve(30)
         withUnsafeBytes(of: &prefix) { out.uncheckedAppend($0.baseAddress!, count: 20) }
-        out.appendDecimal(UInt64(fraction), width: 9)
+        out.appendNineDigits(UInt32(truncatingIfNeeded: fraction))
+        out.reserve(1)
         out.uncheckedAppend(UInt8(ascii: "Z"))
     }
 

@@ -10,8 +10,22 @@ let upperHexDigits: StaticString = "0123456789ABCDEF"
 
 extension OutputBuffer {
     /// Appends `value` in decimal.
-    @inlinable
+    ///
+    /// Single digits (most counts, flags-like fields) are written inline at the call site; longer values take
+    /// one call.
+    @inlinable @inline(__always)
     public mutating func appendDecimal(_ value: UInt64) {
+        if value < 10 {
+            reserve(1)
+            uncheckedAppend(UInt8(truncatingIfNeeded: value) &+ 0x30)
+            return
+        }
+        appendDecimalDigits(value)
+    }
+
+    /// `appendDecimal` for values of two digits or more.
+    @inlinable @inline(never)
+    public mutating func appendDecimalDigits(_ value: UInt64) {
         reserve(20)
         if value < 10 {
             uncheckedAppend(UInt8(truncatingIfNeeded: value) &+ 0x30)
@@ -123,6 +137,31 @@ extension OutputBuffer {
             p[0] = UInt8(truncatingIfNeeded: v) &+ 0x30
         }
         count &+= width
+    }
+
+    /// Appends `value` (below 10^9) as exactly nine digits: the nanoseconds of a timestamp or a duration.
+    @inlinable @inline(__always)
+    public mutating func appendNineDigits(_ value: UInt32) {
+        reserve(9)
+        let pairs = decimalPairs.utf8Start
+        let p = base + count
+        let top = Int(truncatingIfNeeded: value / 10_000_000)  // two digits
+        var rest = value % 10_000_000
+        let a = Int(truncatingIfNeeded: rest / 100_000) &* 2
+        rest %= 100_000
+        let b = Int(truncatingIfNeeded: rest / 1000) &* 2
+        rest %= 1000
+        let c = Int(truncatingIfNeeded: rest / 10) &* 2
+        p[0] = pairs[top &* 2]
+        p[1] = pairs[top &* 2 &+ 1]
+        p[2] = pairs[a]
+        p[3] = pairs[a &+ 1]
+        p[4] = pairs[b]
+        p[5] = pairs[b &+ 1]
+        p[6] = pairs[c]
+        p[7] = pairs[c &+ 1]
+        p[8] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
+        count &+= 9
     }
 
     /// Appends one byte as two hex digits.
