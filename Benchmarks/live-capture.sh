@@ -251,6 +251,7 @@ trial() {
   local name=$1 mode=$2 pps=$3 limit=$4
   run_no=$((run_no + 1))
   local err="$dir/$name-$run_no.err" out="$dir/replay-$run_no.out"
+  rm -f "$out" "$out".*   # this trial's sender logs only, not an earlier run's
   local opts=(--preload-pcap -i "$IFA")
   if [ "$pps" = top ]; then opts+=(--topspeed); else opts+=(--pps="$pps"); fi
   [ "$limit" -gt 0 ] && opts+=(--limit="$limit")
