@@ -144,7 +144,7 @@ public enum RunRunner {
 
     /// Opens every configured capture (all of them, or none: a failure stops those already started).
     static func startCaptures(
-        _ configuration: SondeConfiguration, sink: LiveSink, log: @Sendable (String) -> Void
+        _ configuration: SondeConfiguration, sink: LiveSink, log: @escaping @Sendable (String) -> Void
     ) throws -> [LiveCaptureInput] {
         guard !configuration.captures.isEmpty else { return [] }
         let matching = configuration.matching || configuration.unanswered
@@ -159,7 +159,8 @@ public enum RunRunner {
         do {
             for c in configuration.captures {
                 let input = LiveCaptureInput(
-                    configuration: c, settings: settings, sink: sink, deduplicator: c.dedupWindow > 0 ? deduplicator : nil)
+                    configuration: c, settings: settings, sink: sink, deduplicator: c.dedupWindow > 0 ? deduplicator : nil,
+                    log: log)
                 do { try input.start() } catch { throw SondeError("\(c.interface): \(error)") }
                 started.append(input)
                 var notes: [String] = []

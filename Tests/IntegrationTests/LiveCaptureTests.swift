@@ -139,6 +139,24 @@ final class LiveCaptureTests: XCTestCase {
         XCTAssertEqual(capture["loopback_copies"] as? Int, received / 2, "every loopback packet is seen leaving and arriving")
     }
 
+    func testTwoInterfacesAtOnce() throws {
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--interface", "lo", "-f", "json", "--summary-format", "json"], namespace: serverNamespace)
+        // Over the veth from the client side, and over lo from the server's own namespace.
+        let queries = try sendQueries()
+        let dig = try Integration.run(
+            "/usr/sbin/ip", ["netns", "exec", serverNamespace, "dig", "+time=2", "+tries=1", "@198.18.0.2", "lo.sonde.test", "A"])
+        XCTAssertEqual(dig.status, 0, dig.stdout + dig.stderr)
+        sonde.waitForEvents(2 * queries.count + 2)
+        usleep(300_000)
+        let summary = sonde.stop()
+        let all = events(sonde)
+        XCTAssertEqual(all.count, 2 * queries.count + 2, sonde.background.stderr)
+        XCTAssertEqual(all.filter { $0["qname"] as? String == "lo.sonde.test." }.count, 2)
+        XCTAssertEqual(summary["interfaces"] as? [String], [serverInterface, "lo"])
+        XCTAssertEqual(summary["answered"] as? Int, queries.count + 1)
+    }
+
     func testTheFilterKeepsOnlyWhatItSays() throws {
         // Only the off-port datagrams to 9999 (3 over IPv4, 3 over IPv6): none of the DNS traffic reaches Sonde.
         let sonde = try SondeRun(
@@ -227,6 +245,33 @@ final class LiveCaptureTests: XCTestCase {
         }
         let missing = try Integration.run("/usr/sbin/ip", ["netns", "exec", serverNamespace, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url + "x"])
         XCTAssertEqual(missing.stdout, "404")
+        sonde.stop()
+    }
+
+    /// The interface goes down under Sonde and comes back: it says so, does not spin, and captures again.
+    func testTheInterfaceGoingDownAndUp() throws {
+        let sonde = try SondeRun(
+            ["--interface", serverInterface, "--port", "5353", "-f", "json", "--summary-format", "json"], namespace: serverNamespace)
+        try sendFrames(repeat: 1)
+        XCTAssertTrue(sonde.waitForEvents(50))
+        let link = ["netns", "exec", serverNamespace, "ip", "link", "set", serverInterface]
+        XCTAssertEqual(try Integration.run("/usr/sbin/ip", link + ["down"]).status, 0)
+        XCTAssertTrue(sonde.background.wait(timeout: 5) { sonde.background.stderr.contains("Network is down") }, sonde.background.stderr)
+        // Idle while down: well under a tenth of a core (a socket error left pending would make every poll return).
+        let pid = sonde.background.process.processIdentifier
+        func cpuTicks() -> Int {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            return fields.count > 13 ? Int(fields[11])! + Int(fields[12])! : 0
+        }
+        let before = cpuTicks()
+        sleep(2)
+        XCTAssertLessThan(cpuTicks() - before, 20, "CPU ticks in 2 s while the interface was down")
+        XCTAssertEqual(try Integration.run("/usr/sbin/ip", link + ["up"]).status, 0)
+        sleep(1)
+        try sendFrames(repeat: 1)
+        XCTAssertTrue(sonde.waitForEvents(100), sonde.background.stderr)
+        XCTAssertTrue(sonde.background.stderr.contains("\(serverInterface): capturing again"))
         sonde.stop()
     }
 

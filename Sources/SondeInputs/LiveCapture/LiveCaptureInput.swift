@@ -60,9 +60,14 @@ public final class LiveCaptureInput: @unchecked Sendable {
 
     nonisolated(unsafe) static var fanoutGroups = ManagedAtomic<UInt16>(0)
 
+    /// Where state changes are told (the interface going down and coming back), at most once per change.
+    let log: @Sendable (String) -> Void
+
     public init(
-        configuration: CaptureConfiguration, settings: Settings, sink: any BatchSink, deduplicator: PacketDeduplicator?
+        configuration: CaptureConfiguration, settings: Settings, sink: any BatchSink, deduplicator: PacketDeduplicator?,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.log = log
         self.configuration = configuration
         self.settings = settings
         self.sink = sink
@@ -142,12 +147,25 @@ public final class LiveCaptureInput: @unchecked Sendable {
         }
 
         var draining = false
+        var down = false
         while true {
             if !draining && stopping.load(ordering: .relaxed) { draining = true }
-            guard let block = ring.nextBlock(timeout: draining ? 0 : 100) else {
+            let next = ring.nextBlock(timeout: draining ? 0 : 100)
+            if ring.pendingError != 0 {
+                if !down {
+                    down = true
+                    log("sonde: \(configuration.interface): \(String(cString: strerror(ring.pendingError))); capturing again when it is back")
+                }
+                ring.pendingError = 0
+            }
+            guard let block = next else {
                 if draining { break }
                 publish()
                 continue
+            }
+            if down {
+                down = false
+                log("sonde: \(configuration.interface): capturing again")
             }
             capture.blocks &+= 1
             PacketRing.forEachPacket(in: block) { frame, length, network, timestamp, outgoing in

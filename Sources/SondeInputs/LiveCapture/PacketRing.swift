@@ -169,13 +169,24 @@ final class PacketRing {
     }
 
     /// Waits up to `timeout` milliseconds for a block; returns it, or nil on timeout. Call ``release(_:)`` after.
+    /// A socket error (the interface went down: `ENETDOWN`) is taken and left in ``pendingError``; without taking
+    /// it every later poll would return at once.
     func nextBlock(timeout: Int32) -> UnsafeMutableRawPointer? {
         let block = ring + next * blockSize
         if Self.status(block) & Self.tpStatusUser != 0 { return block }
         var p = pollfd(fd: fd, events: Int16(POLLIN | POLLERR), revents: 0)
         _ = poll(&p, 1, timeout)
+        if p.revents & Int16(POLLERR) != 0 {
+            var error: Int32 = 0
+            var length = socklen_t(4)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            if error != 0 { pendingError = error }
+        }
         return Self.status(block) & Self.tpStatusUser != 0 ? block : nil
     }
+
+    /// The last socket error seen by ``nextBlock(timeout:)``, until the caller takes it.
+    var pendingError: Int32 = 0
 
     /// Hands `block` back to the kernel.
     func release(_ block: UnsafeMutableRawPointer) {
