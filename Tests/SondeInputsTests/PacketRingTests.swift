@@ -49,6 +49,9 @@ final class PacketRingTests: XCTestCase {
             XCTAssertEqual("\(error)", "no network interface named \"nosuchif0\" (`ip link` lists them)")
         }
         XCTAssertEqual(try PacketRing.linkType(of: "lo"), 1)
+        XCTAssertThrowsError(try PacketRing.linkType(of: "any")) { error in
+            XCTAssertTrue("\(error)".contains("name the interfaces"), "\(error)")
+        }
     }
 }
 #endif

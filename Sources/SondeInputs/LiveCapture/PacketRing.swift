@@ -132,6 +132,9 @@ final class PacketRing {
 
     /// The link type of captures on `interface`: Ethernet (also loopback) or raw IP.
     static func linkType(of interface: String) throws -> UInt32 {
+        if interface == "any" {
+            throw SondeError("capturing on \"any\" is not supported: name the interfaces (--interface eth0 --interface eth1)")
+        }
         guard if_nametoindex(interface) != 0 else {
             throw SondeError("no network interface named \"\(interface)\" (`ip link` lists them)")
         }
