@@ -13,9 +13,10 @@ struct Sonde: ParsableCommand {
         commandName: "sonde",
         abstract: "Passive DNS monitoring: decode DNS traffic into structured events.",
         discussion: """
-            Sonde reads DNS traffic from pcap, pcapng and dnstap files (`sonde read`) and from dnstap streams sent \
-            by DNS servers (`sonde run --dnstap tcp://0.0.0.0:6000`), and writes every query and response as an \
-            event (text, JSON, YAML or CSV, or dnstap), with a summary at the end.
+            Sonde reads DNS traffic from pcap, pcapng and dnstap files (`sonde read`), captures it on network \
+            interfaces (`sonde run --interface eth0`) and receives dnstap streams sent by DNS servers \
+            (`sonde run --dnstap tcp://0.0.0.0:6000`), and writes every query and response as an event (text, \
+            JSON, YAML or CSV, or dnstap), with a summary at the end.
 
             Configuration comes from a YAML file (--config or SONDE_CONFIG), SONDE_… environment variables and \
             flags; flags win over the environment, which wins over the file. See `sonde config --help`.
