@@ -277,6 +277,7 @@ final class LiveSink: BatchSink, @unchecked Sendable {
             do { try o.write(batch) } catch { report(o, error) }
         }
         dirty = true
+        checkGone()
     }
 
     func flush() {
@@ -286,7 +287,18 @@ final class LiveSink: BatchSink, @unchecked Sendable {
             for o in outputs {
                 do { try o.flush() } catch { report(o, error) }
             }
+            checkGone()
         }
+    }
+
+    private var stopping = false
+
+    /// When every output's reader has gone (`sonde run … | head`), the run ends as on SIGTERM, like tcpdump's.
+    private func checkGone() {
+        guard !stopping, !outputs.isEmpty, outputs.allSatisfy(\.isGone) else { return }
+        stopping = true
+        ReadRunner.writeError("sonde: the output's reader has gone; stopping\n")
+        kill(getpid(), SIGTERM)
     }
 
     func finish() {

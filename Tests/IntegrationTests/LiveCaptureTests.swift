@@ -275,6 +275,21 @@ final class LiveCaptureTests: XCTestCase {
         sonde.stop()
     }
 
+    /// `sonde run … | head -3` ends by itself once head has its lines, as tcpdump does.
+    func testAReaderThatGoesAwayEndsTheRun() throws {
+        let pipeline = try Background(
+            "/bin/bash",
+            ["-c", "ip netns exec \(serverNamespace) \(Integration.binary.path) run -i \(serverInterface) -p 5353 -f json | head -3"])
+        XCTAssertTrue(pipeline.wait(timeout: 10) { pipeline.stderr.contains("capturing on") }, pipeline.stderr)
+        try sendFrames(repeat: 1)
+        usleep(500_000)
+        try sendFrames(repeat: 1)
+        XCTAssertTrue(pipeline.wait(timeout: 10) { !pipeline.process.isRunning }, "still running: \(pipeline.stderr)")
+        XCTAssertEqual(pipeline.stop(), 0)
+        XCTAssertEqual(pipeline.stdout.split(separator: "\n").count, 3)
+        XCTAssertTrue(pipeline.stderr.contains("the output's reader has gone; stopping"), pipeline.stderr)
+    }
+
     func testWithoutDeduplicationRepeatsAreEvents() throws {
         let sonde = try SondeRun(["--interface", serverInterface, "--port", "5353", "-f", "json"], namespace: serverNamespace)
         try sendFrames(repeat: 2)

@@ -10,10 +10,13 @@ public protocol EventOutput: AnyObject {
     func flush() throws
     /// Flushes what is buffered and closes; called once at the end.
     func finish() throws
+    /// Whether the output can take nothing more (its reader went away, as `| head` does).
+    var isGone: Bool { get }
 }
 
 extension EventOutput {
     public func flush() throws {}
+    public var isGone: Bool { false }
 }
 
 /// An error with a message for the user (no stack, no type name).

@@ -35,6 +35,7 @@ public final class StdoutOutput: EventOutput {
     private var headerWritten = false
     /// Whether the reader has gone away.
     public private(set) var isClosed = false
+    public var isGone: Bool { isClosed }
     /// Bytes written.
     public private(set) var bytesWritten: UInt64 = 0
 
