@@ -24,6 +24,17 @@ public enum RDataWriter {
     public static func write(
         type: UInt16, message: UnsafeRawBufferPointer, offset: Int, length: Int, into out: inout OutputBuffer
     ) -> Bool {
+        // The commonest answers, addresses, go straight to their writers: no view, no dispatch, no second check.
+        if offset >= 0 {
+            if type == 1 && length == 4 && offset &+ 4 <= message.count {
+                out.appendIPv4Address(UnsafeRawBufferPointer(rebasing: message[offset..<(offset &+ 4)]))
+                return true
+            }
+            if type == 28 && length == 16 && offset &+ 16 <= message.count {
+                out.appendIPv6Address(UnsafeRawBufferPointer(rebasing: message[offset..<(offset &+ 16)]))
+                return true
+            }
+        }
         guard let r = RDataView(message, offset: offset, length: length) else { return false }
         guard let format = format(for: type) else {
             writeUnknown(message: message, offset: offset, length: length, into: &out)
