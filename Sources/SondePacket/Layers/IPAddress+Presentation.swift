@@ -41,57 +41,50 @@ extension IPAddress {
     }
 
     private func writeIPv6Groups(to destination: UnsafeMutablePointer<UInt8>) -> Int {
-        // Find the longest run of zero groups; `>` keeps the first run on a tie (RFC 5952 4.2.3).
+        // One bit per zero group (bit i for group i); the longest run of ones is the run to shorten, the first
+        // one on a tie (RFC 5952 4.2.3), and only when it is two groups or more (4.2.2).
+        var zeros: UInt32 = 0
+        for index in 0..<8 where group(index) == 0 { zeros |= 1 << UInt32(index) }
         var bestStart = -1
         var bestLength = 0
-        var runStart = -1
-        for index in 0..<8 {
-            if group(index) == 0 {
-                if runStart < 0 { runStart = index }
-                let length = index - runStart + 1
-                if length > bestLength {
-                    bestStart = runStart
-                    bestLength = length
-                }
-            } else {
-                runStart = -1
+        var rest = zeros
+        while rest != 0 {
+            let start = rest.trailingZeroBitCount
+            let length = (~(rest >> UInt32(start))).trailingZeroBitCount
+            if length > bestLength {
+                bestStart = start
+                bestLength = length
             }
+            rest &= ~(((1 << UInt32(length)) &- 1) << UInt32(start))
         }
-        // A single zero group is never shortened (RFC 5952 4.2.2).
         if bestLength < 2 { bestStart = -1 }
 
+        let hex = UnsafeRawPointer(lowerHex.utf8Start).assumingMemoryBound(to: UInt8.self)
         var written = 0
         var index = 0
         while index < 8 {
             if index == bestStart {
                 destination[written] = 58  // ':'
-                destination[written + 1] = 58
-                written += 2
-                index += bestLength
+                destination[written &+ 1] = 58
+                written &+= 2
+                index &+= bestLength
                 continue
             }
             // A separator goes before every group except the first and one right after "::".
-            if index > 0 && index != bestStart + bestLength {
+            if index > 0 && index != bestStart &+ bestLength {
                 destination[written] = 58
-                written += 1
+                written &+= 1
             }
-            written += Self.writeHexGroup(group(index), to: destination + written)
-            index += 1
-        }
-        return written
-    }
-
-    /// Writes `value` in lowercase hex without leading zeros (RFC 5952 4.1, 4.3).
-    @inline(__always)
-    private static func writeHexGroup(_ value: UInt16, to destination: UnsafeMutablePointer<UInt8>) -> Int {
-        var shift = 12
-        while shift > 0 && (value >> UInt16(shift)) & 0xf == 0 { shift -= 4 }
-        var written = 0
-        while shift >= 0 {
-            let nibble = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf
-            destination[written] = nibble < 10 ? 48 + nibble : 87 + nibble  // '0'... or 'a'...
-            written += 1
-            shift -= 4
+            // Lowercase hex without leading zeros (RFC 5952 4.1, 4.3): as many nibbles as the value needs.
+            let value = group(index)
+            let digits = value == 0 ? 1 : (19 &- value.leadingZeroBitCount) >> 2
+            var shift = (digits &- 1) &* 4
+            while shift >= 0 {
+                destination[written] = hex[Int(truncatingIfNeeded: (value >> UInt16(shift)) & 0xF)]
+                written &+= 1
+                shift &-= 4
+            }
+            index &+= 1
         }
         return written
     }
@@ -111,6 +104,8 @@ extension IPAddress {
         return written &- 1  // no dot after the last octet
     }
 }
+
+let lowerHex: StaticString = "0123456789abcdef"
 
 /// "0...", "1...", …, "255.": each octet's digits followed by dots, four bytes an entry.
 let octetText: StaticString = "0...1...2...3...4...5...6...7...8...9...10..11..12..13..14..15..16..17..18..19..20..21..22..23..24..25..26..27..28..29..30..31..32..33..34..35..36..37..38..39..40..41..42..43..44..45..46..47..48..49..50..51..52..53..54..55..56..57..58..59..60..61..62..63..64..65..66..67..68..69..70..71..72..73..74..75..76..77..78..79..80..81..82..83..84..85..86..87..88..89..90..91..92..93..94..95..96..97..98..99..100.101.102.103.104.105.106.107.108.109.110.111.112.113.114.115.116.117.118.119.120.121.122.123.124.125.126.127.128.129.130.131.132.133.134.135.136.137.138.139.140.141.142.143.144.145.146.147.148.149.150.151.152.153.154.155.156.157.158.159.160.161.162.163.164.165.166.167.168.169.170.171.172.173.174.175.176.177.178.179.180.181.182.183.184.185.186.187.188.189.190.191.192.193.194.195.196.197.198.199.200.201.202.203.204.205.206.207.208.209.210.211.212.213.214.215.216.217.218.219.220.221.222.223.224.225.226.227.228.229.230.231.232.233.234.235.236.237.238.239.240.241.242.243.244.245.246.247.248.249.250.251.252.253.254.255."
