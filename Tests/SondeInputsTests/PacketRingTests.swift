@@ -45,11 +45,12 @@ final class PacketRingTests: XCTestCase {
     }
 
     func testAMissingInterfaceIsNamed() {
-        XCTAssertThrowsError(try PacketRing.linkType(of: "nosuchif0")) { error in
+        XCTAssertThrowsError(try PacketRing.link(of: "nosuchif0")) { error in
             XCTAssertEqual("\(error)", "no network interface named \"nosuchif0\" (`ip link` lists them)")
         }
-        XCTAssertEqual(try PacketRing.linkType(of: "lo"), 1)
-        XCTAssertThrowsError(try PacketRing.linkType(of: "any")) { error in
+        XCTAssertEqual(try PacketRing.link(of: "lo").linkType, 1)
+        XCTAssertEqual(try PacketRing.link(of: "lo").isLoopback, true)
+        XCTAssertThrowsError(try PacketRing.link(of: "any")) { error in
             XCTAssertTrue("\(error)".contains("name the interfaces"), "\(error)")
         }
     }

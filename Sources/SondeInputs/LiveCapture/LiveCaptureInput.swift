@@ -37,8 +37,6 @@ public final class LiveCaptureInput: @unchecked Sendable {
     let deduplicator: PacketDeduplicator?
     /// The filter in the kernel (the configured one, or the default).
     public let filterExpression: String
-    /// The interface's link type.
-    public private(set) var linkType: UInt32 = 0
     private var rings: [PacketRing] = []
     private var threads: [pthread_t] = []
     private let stopping = ManagedAtomic(false)
@@ -56,9 +54,16 @@ public final class LiveCaptureInput: @unchecked Sendable {
             self.decode = decode
             self.matching = matching
         }
+
+        public mutating func add(_ o: Snapshot) {
+            capture.add(o.capture)
+            decode.add(o.decode)
+            matching.add(o.matching)
+        }
     }
 
-    nonisolated(unsafe) static var fanoutGroups = ManagedAtomic<UInt16>(0)
+    /// Fanout group ids handed out in this process (offset by the pid, so two Sondes do not share a group).
+    static let fanoutGroups = ManagedAtomic<UInt16>(0)
 
     /// Where state changes are told (the interface going down and coming back), at most once per change.
     let log: @Sendable (String) -> Void
@@ -77,14 +82,13 @@ public final class LiveCaptureInput: @unchecked Sendable {
 
     /// Opens the rings (so every error surfaces here, on the caller's thread) and starts the threads.
     public func start() throws {
-        let linkType = try PacketRing.linkType(of: configuration.interface)
-        self.linkType = linkType
-        let program = try BPFCompiler.compile(filterExpression, linkType: linkType)
+        let link = try PacketRing.link(of: configuration.interface)
+        let program = try BPFCompiler.compile(filterExpression, linkType: link.linkType)
         let group: UInt16? =
             configuration.fanout > 1
             ? UInt16(truncatingIfNeeded: getpid()) &+ Self.fanoutGroups.loadThenWrappingIncrement(ordering: .relaxed) : nil
         for _ in 0..<configuration.fanout {
-            rings.append(try PacketRing(configuration: configuration, filter: program, fanoutGroup: group))
+            rings.append(try PacketRing(configuration: configuration, link: link, filter: program, fanoutGroup: group))
         }
         published = Array(repeating: Snapshot(), count: rings.count)
         for (i, ring) in rings.enumerated() {
@@ -103,11 +107,7 @@ public final class LiveCaptureInput: @unchecked Sendable {
     public var snapshot: Snapshot {
         lock.withLock {
             var s = Snapshot()
-            for p in published {
-                s.capture.add(p.capture)
-                s.decode.add(p.decode)
-                s.matching.add(p.matching)
-            }
+            for p in published { s.add(p) }
             return s
         }
     }
@@ -121,8 +121,8 @@ public final class LiveCaptureInput: @unchecked Sendable {
         let sample = configuration.sample
         var sampleIndex = 0
         let batchSize = settings.batchSize
-        let linkType = ring.linkType
-        let loopback = ring.isLoopback
+        let linkType = ring.link.linkType
+        let loopback = ring.link.isLoopback
         let deduplicator = self.deduplicator
         let sink = self.sink
 

@@ -9,13 +9,9 @@ import SondeCore
 /// (no copy, no system call per packet) and hands the block back. Struct layouts are those of
 /// `<linux/if_packet.h>`, read at fixed offsets so the build needs no C headers.
 final class PacketRing {
-    let interface: String
     let fd: Int32
-    let ifindex: Int32
-    /// The capture's link type (`LINKTYPE_…`), from the interface's hardware type.
-    let linkType: UInt32
-    /// Whether the interface is a loopback (every packet appears twice: leaving and arriving).
-    let isLoopback: Bool
+    /// The interface's link type and whether it is a loopback.
+    let link: Link
     private let ring: UnsafeMutableRawPointer
     private let ringSize: Int
     let blockSize: Int
@@ -44,14 +40,20 @@ final class PacketRing {
     static let arphrdRawIP: Int = 519
     static let arphrdIPGRE: Int = 778
 
-    /// Opens the socket, binds it to `configuration.interface`, attaches `filter`, joins the fanout group
-    /// `fanoutGroup` when there are several threads, and maps the ring.
-    init(configuration c: CaptureConfiguration, filter: [BPFInstruction]?, fanoutGroup: UInt16?) throws {
-        interface = c.interface
-        linkType = try Self.linkType(of: c.interface)
+    /// What kind of link an interface is, read once per capture (``link(of:)``).
+    struct Link: Sendable {
+        /// The capture's link type (`LINKTYPE_…`), from the interface's hardware type.
+        var linkType: UInt32
+        /// Whether the interface is a loopback (every packet appears twice: leaving and arriving).
+        var isLoopback: Bool
+    }
+
+    /// Opens the socket, binds it to `configuration.interface` (of kind `link`), attaches `filter`, joins the
+    /// fanout group `fanoutGroup` when there are several threads, and maps the ring.
+    init(configuration c: CaptureConfiguration, link: Link, filter: [BPFInstruction]?, fanoutGroup: UInt16?) throws {
+        self.link = link
         let index = if_nametoindex(c.interface)
-        ifindex = Int32(index)
-        isLoopback = Self.hardwareType(c.interface) == Self.arphrdLoopback
+        guard index != 0 else { throw SondeError("no network interface named \"\(c.interface)\" (`ip link` lists them)") }
 
         // Protocol 0 receives nothing until bind names the protocol and the interface, after the filter and ring are set.
         let s = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), 0)
@@ -82,9 +84,11 @@ final class PacketRing {
         blockCount = c.blockCount
         ringSize = c.blockSize * c.blockCount
         guard let mapped = mmap(nil, ringSize, PROT_READ | PROT_WRITE, MAP_SHARED, s, 0), mapped != MAP_FAILED else {
-            throw SondeError("cannot map the capture ring (\(ringSize) octets): \(String(cString: strerror(errno))); a smaller --ring-blocks or RLIMIT_MEMLOCK may help")
+            throw SondeError("cannot map the capture ring (\(ringSize) octets): \(String(cString: strerror(errno))); a smaller ring (--ring-blocks, --ring-block-size) may help")
         }
         ring = mapped
+        // Every stored property is set: from here a throw runs deinit, which unmaps the ring and closes the socket.
+        cleanup = false
 
         // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr[8]
         var address = [UInt8](repeating: 0, count: 20)
@@ -97,7 +101,6 @@ final class PacketRing {
             bind(s, a.baseAddress!.assumingMemoryBound(to: sockaddr.self), 20)
         }
         if bound != 0 {
-            munmap(mapped, ringSize)
             throw SondeError("cannot bind to \(c.interface): \(String(cString: strerror(errno)))")
         }
         if c.promiscuous {
@@ -109,7 +112,6 @@ final class PacketRing {
             }
             if setsockopt(s, Self.solPacket, Self.packetAddMembership, &request, 16) != 0 {
                 let e = String(cString: strerror(errno))
-                munmap(mapped, ringSize)
                 throw SondeError("cannot put \(c.interface) in promiscuous mode: \(e) (--no-promiscuous captures without)")
             }
         }
@@ -118,11 +120,9 @@ final class PacketRing {
             var argument = Int32(fanoutGroup) | ((Self.fanoutHash | Self.fanoutFlagDefrag) << 16)
             if setsockopt(s, Self.solPacket, Self.packetFanout, &argument, 4) != 0 {
                 let e = String(cString: strerror(errno))
-                munmap(mapped, ringSize)
                 throw SondeError("cannot join fanout group \(fanoutGroup) on \(c.interface): \(e)")
             }
         }
-        cleanup = false
     }
 
     deinit {
@@ -130,8 +130,8 @@ final class PacketRing {
         close(fd)
     }
 
-    /// The link type of captures on `interface`: Ethernet (also loopback) or raw IP.
-    static func linkType(of interface: String) throws -> UInt32 {
+    /// The link of `interface`: Ethernet (loopback included) or raw IP.
+    static func link(of interface: String) throws -> Link {
         if interface == "any" {
             throw SondeError("capturing on \"any\" is not supported: name the interfaces (--interface eth0 --interface eth1)")
         }
@@ -140,8 +140,8 @@ final class PacketRing {
         }
         let hardware = hardwareType(interface)
         switch hardware {
-        case arphrdEther, arphrdLoopback: return 1  // LINKTYPE_ETHERNET
-        case arphrdNone, arphrdRawIP, arphrdIPGRE: return 101  // LINKTYPE_RAW
+        case arphrdEther, arphrdLoopback: return Link(linkType: 1, isLoopback: hardware == arphrdLoopback)  // LINKTYPE_ETHERNET
+        case arphrdNone, arphrdRawIP, arphrdIPGRE: return Link(linkType: 101, isLoopback: false)  // LINKTYPE_RAW
         default:
             throw SondeError("interface \(interface) has hardware type \(hardware.map(String.init) ?? "unknown"); Sonde captures Ethernet, loopback and raw-IP (tun) interfaces")
         }
