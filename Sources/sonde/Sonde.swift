@@ -103,15 +103,33 @@ struct DnstapOutputOptions: ParsableArguments {
     }
 }
 
+/// `-p/--port`, shared by `read` and `run`.
+struct PortOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("p"), .long],
+        help: ArgumentHelp("DNS ports, comma-separated (default 53).", valueName: "ports"))
+    var port: [String] = []
+
+    /// `53,5353` (repeatable) replaces the configured ports.
+    func apply(to configuration: inout SondeConfiguration) throws {
+        guard !port.isEmpty else { return }
+        var ports: [UInt16] = []
+        for text in port.flatMap({ $0.split(separator: ",") }) {
+            guard let p = UInt16(text.trimmingCharacters(in: " ")), p > 0 else {
+                throw ValidationError("\"\(text)\" is not a port (1-65535)")
+            }
+            ports.append(p)
+        }
+        configuration.ports = ports
+    }
+}
+
 /// Live capture flags of `run`.
 struct CaptureOptions: ParsableArguments {
     @Option(name: [.customShort("i"), .long], help: ArgumentHelp("Capture DNS on this network interface (repeatable).", valueName: "name"))
     var interface: [String] = []
 
-    @Option(
-        name: [.customShort("p"), .long],
-        help: ArgumentHelp("DNS ports, comma-separated (default 53).", valueName: "ports"))
-    var port: [String] = []
+    @OptionGroup var ports: PortOptions
 
     @Option(
         name: .long,
@@ -164,21 +182,9 @@ struct CaptureOptions: ParsableArguments {
 
     /// `--interface` replaces the configured captures; the tuning flags also apply to configured ones.
     func apply(to configuration: inout SondeConfiguration) throws {
-        if !port.isEmpty { configuration.ports = try Self.ports(port) }
+        try ports.apply(to: &configuration)
         if !interface.isEmpty { configuration.captures = interface.map { CaptureConfiguration(interface: $0) } }
         for i in configuration.captures.indices { change(&configuration.captures[i]) }
-    }
-
-    /// `53,5353` (repeatable).
-    static func ports(_ texts: [String]) throws -> [UInt16] {
-        var ports: [UInt16] = []
-        for text in texts.flatMap({ $0.split(separator: ",") }) {
-            guard let p = UInt16(text.trimmingCharacters(in: " ")), p > 0 else {
-                throw ValidationError("\"\(text)\" is not a port (1-65535)")
-            }
-            ports.append(p)
-        }
-        return ports
     }
 }
 
@@ -198,10 +204,7 @@ struct Read: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Event format (default text).", valueName: "format"))
     var format: OutputFormat?
 
-    @Option(
-        name: [.customShort("p"), .long],
-        help: ArgumentHelp("DNS ports, comma-separated (default 53).", valueName: "ports"))
-    var port: [String] = []
+    @OptionGroup var ports: PortOptions
 
     @Option(name: .long, help: ArgumentHelp("The identity field of events (default: the host name).", valueName: "name"))
     var identity: String?
@@ -247,7 +250,7 @@ struct Read: ParsableCommand {
     func resolvedConfiguration(environment: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
         var configuration = try options.load(environment: environment)
         if let format { configuration.setStandardOutputFormat(format) }
-        if !port.isEmpty { configuration.ports = try CaptureOptions.ports(port) }
+        try ports.apply(to: &configuration)
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)
         if noProgress { configuration.progress = false }
