@@ -46,7 +46,7 @@ public enum ReadRunner {
         let progress = ProgressReporter.make(enabled: configuration.progress)
         let matcher = QueryResponseMatcher(
             configuration: .init(emitUnanswered: configuration.unanswered, join: configuration.join))
-        let matching = configuration.matching || configuration.unanswered || configuration.join
+        let matching = configuration.matchesQueries
         func writeRetired() throws {
             try matcher.takeRetired { retired in
                 for o in outputs { try o.write(retired) }
@@ -74,17 +74,6 @@ public enum ReadRunner {
         return Result(
             exitCode: input.failures.isEmpty ? 0 : 1, counters: input.counters, messages: messages,
             failures: input.failures)
-    }
-
-    /// `1,234,567`.
-    static func grouped(_ v: UInt64) -> String {
-        let s = String(v)
-        var out = ""
-        for (i, ch) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return out
     }
 
     static func printReport(_ report: SummaryReport, _ configuration: SondeConfiguration) {

@@ -41,6 +41,12 @@ public enum RunRunner {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 4))
         let log: @Sendable (String) -> Void = { ReadRunner.writeError($0 + "\n") }
         var inputs: [DnstapInput] = []
+        /// Undoes a start that failed half-way.
+        func abandon(_ captures: [LiveCaptureInput] = []) {
+            for i in inputs { i.stop() }
+            for c in captures { c.stop() }
+            try? group.syncShutdownGracefully()
+        }
         let start = ProgressReporter.nowSeconds()
         do {
             for c in configuration.inputs {
@@ -60,8 +66,7 @@ public enum RunRunner {
                 }
             }
         } catch {
-            for i in inputs { i.stop() }
-            try? group.syncShutdownGracefully()
+            abandon()
             throw SondeError("cannot start the dnstap input: \(error)")
         }
         let flusher = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { _ in
@@ -71,8 +76,7 @@ public enum RunRunner {
         do {
             captures = try Self.startCaptures(configuration, sink: sink, log: log)
         } catch {
-            for i in inputs { i.stop() }
-            try? group.syncShutdownGracefully()
+            abandon()
             throw error
         }
         var metrics: MetricsServer?
@@ -81,9 +85,7 @@ public enum RunRunner {
             do {
                 metrics = try MetricsServer(endpoint: endpoint, exporter: exporter, group: group)
             } catch {
-                for i in inputs { i.stop() }
-                for c in captures { c.stop() }
-                try? group.syncShutdownGracefully()
+                abandon(captures)
                 throw SondeError("cannot serve metrics on \(endpoint): \(error)")
             }
             log("sonde: metrics on http://\(metrics!.localAddress)/metrics")
@@ -96,7 +98,7 @@ public enum RunRunner {
             stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { _ in
                 let events = sink.events
                 let before = last.withLockedValue { v in defer { v = events }; return v }
-                var line = "sonde: \(interval) s: \(events - before) events (\(ReadRunner.grouped((events - before) / UInt64(interval)))/s), \(ReadRunner.grouped(events)) in all"
+                var line = "sonde: \(interval) s: \(events - before) events (\(SummaryReport.grouped((events - before) / UInt64(interval)))/s), \(SummaryReport.grouped(events)) in all"
                 if !all.isEmpty {
                     var c = DnstapCounters()
                     var open = 0
@@ -147,11 +149,10 @@ public enum RunRunner {
         _ configuration: SondeConfiguration, sink: LiveSink, log: @escaping @Sendable (String) -> Void
     ) throws -> [LiveCaptureInput] {
         guard !configuration.captures.isEmpty else { return [] }
-        let matching = configuration.matching || configuration.unanswered
         let settings = LiveCaptureInput.Settings(
             ports: configuration.ports, identity: configuration.identity ?? ReadRunner.hostName(),
             reassemble: configuration.reassembly,
-            matching: matching ? .init(emitUnanswered: configuration.unanswered, join: configuration.join) : nil)
+            matching: configuration.matchesQueries ? .init(emitUnanswered: configuration.unanswered, join: configuration.join) : nil)
         // One table for every interface, so a packet seen on two taps is recognised.
         let window = configuration.captures.map(\.dedupWindow).max() ?? 0
         let deduplicator = window > 0 ? PacketDeduplicator(windowMilliseconds: window) : nil
@@ -225,12 +226,7 @@ public enum RunRunner {
 
     static func captureTotals(_ captures: [LiveCaptureInput]) -> LiveCaptureInput.Snapshot {
         var total = LiveCaptureInput.Snapshot()
-        for c in captures {
-            let s = c.snapshot
-            total.capture.add(s.capture)
-            total.decode.add(s.decode)
-            total.matching.add(s.matching)
-        }
+        for c in captures { total.add(c.snapshot) }
         return total
     }
 

@@ -31,6 +31,9 @@ public struct SondeConfiguration: Sendable, Equatable {
     /// unanswered.
     public var join = false
 
+    /// Whether responses are matched to queries: asked for, or needed by `unanswered` or `join`.
+    public var matchesQueries: Bool { matching || unanswered || join }
+
     public init() {}
 
     /// Sets the format of the standard output (adding it when no output is configured): `--format`, `SONDE_FORMAT`.

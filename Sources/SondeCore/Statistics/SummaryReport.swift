@@ -33,7 +33,8 @@ public struct SummaryReport {
         return out.makeString()
     }
 
-    static func grouped(_ v: UInt64) -> String {
+    /// `1,234,567`.
+    public static func grouped(_ v: UInt64) -> String {
         let s = String(v)
         var out = ""
         for (i, ch) in s.enumerated() {
