@@ -86,6 +86,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertThrowsError(try Run.parse([]))
     }
 
+    /// The README's configuration block is `sonde config reference` without its three header lines.
+    func testTheREADMECarriesTheConfigurationReference() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: repo.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "```yaml\n"))
+        let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let block = String(readme[start.upperBound..<end.lowerBound])
+        let reference = ConfigurationReference.text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3)
+            .joined(separator: "\n")
+        XCTAssertEqual(block, reference)
+    }
+
     func testCaptureInputsInTheFile() throws {
         var configuration = SondeConfiguration()
         var loader = ConfigurationLoader()
