@@ -44,19 +44,28 @@ extension DnstapLayout {
     @inlinable
     public init(decoding frame: UnsafeRawBufferPointer) throws(DnstapDecodingError) {
         self.init()
+        try decode(frame)
+    }
+
+    /// Decodes `frame` into this layout, which must be empty (``init()``): the form the input uses to decode
+    /// straight into an event's storage, with no copy of the layout.
+    ///
+    /// Every field is dispatched on its whole tag (field number and wire type, one varint), so a known field
+    /// costs one jump; the tags of the schema are all one octet except `http_protocol` (16).
+    @inlinable
+    public mutating func decode(_ frame: UnsafeRawBufferPointer) throws(DnstapDecodingError) {
         var reader = ProtobufReader(frame, from: 0, to: frame.count)
-        while let (field, wire) = try reader.nextTag() {
-            switch (field, wire) {
-            case (1, 2): identity = try reader.lengthDelimited()
-            case (2, 2): version = try reader.lengthDelimited()
-            case (3, 2): extra = try reader.lengthDelimited()
-            case (15, 0): type = UInt32(truncatingIfNeeded: try reader.varint())
-            case (14, 2):
+        while reader.offset < reader.end {
+            let tag = try reader.tag()
+            switch tag {
+            case 1 << 3 | 2: identity = try reader.lengthDelimited()
+            case 2 << 3 | 2: version = try reader.lengthDelimited()
+            case 3 << 3 | 2: extra = try reader.lengthDelimited()
+            case 15 << 3 | 0: type = UInt32(truncatingIfNeeded: try reader.varint())
+            case 14 << 3 | 2:
                 let m = try reader.lengthDelimited()
                 try decodeMessage(frame, m)
-            case (1, _), (2, _), (3, _), (14, _), (15, _):
-                throw DnstapDecodingError(.wireType(field: field, type: wire), at: reader.offset)
-            default: try reader.skip(wire, field: field)
+            default: try reader.unknown(tag) { $0 <= 3 || $0 == 14 || $0 == 15 }
             }
         }
         guard present.contains(.message) else { throw DnstapDecodingError(.noMessage, at: 0) }
@@ -67,28 +76,28 @@ extension DnstapLayout {
         present.insert(.message)
         message = range
         var r = ProtobufReader(frame, from: Int(range.offset), to: Int(range.offset + range.length))
-        while let (field, wire) = try r.nextTag() {
-            switch (field, wire) {
-            case (1, 0): messageType = UInt32(truncatingIfNeeded: try r.varint())
-            case (2, 0): socketFamily = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketFamily)
-            case (3, 0): socketProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketProtocol)
-            case (4, 2): queryAddress = try r.lengthDelimited()
-            case (5, 2): responseAddress = try r.lengthDelimited()
-            case (6, 0): queryPort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.queryPort)
-            case (7, 0): responsePort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.responsePort)
-            case (8, 0): queryTimeSeconds = try r.varint(); present.insert(.queryTime)
-            case (9, 5): queryTimeNanoseconds = try r.fixed32(); present.insert(.queryTime)
-            case (10, 2): queryMessage = try r.lengthDelimited()
-            case (11, 2): queryZone = try r.lengthDelimited()
-            case (12, 0): responseTimeSeconds = try r.varint(); present.insert(.responseTime)
-            case (13, 5): responseTimeNanoseconds = try r.fixed32(); present.insert(.responseTime)
-            case (14, 2): responseMessage = try r.lengthDelimited()
-            case (15, 2):
+        while r.offset < r.end {
+            let tag = try r.tag()
+            switch tag {
+            case 1 << 3 | 0: messageType = UInt32(truncatingIfNeeded: try r.varint())
+            case 2 << 3 | 0: socketFamily = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketFamily)
+            case 3 << 3 | 0: socketProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketProtocol)
+            case 4 << 3 | 2: queryAddress = try r.lengthDelimited()
+            case 5 << 3 | 2: responseAddress = try r.lengthDelimited()
+            case 6 << 3 | 0: queryPort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.queryPort)
+            case 7 << 3 | 0: responsePort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.responsePort)
+            case 8 << 3 | 0: queryTimeSeconds = try r.varint(); present.insert(.queryTime)
+            case 9 << 3 | 5: queryTimeNanoseconds = try r.fixed32(); present.insert(.queryTime)
+            case 10 << 3 | 2: queryMessage = try r.lengthDelimited()
+            case 11 << 3 | 2: queryZone = try r.lengthDelimited()
+            case 12 << 3 | 0: responseTimeSeconds = try r.varint(); present.insert(.responseTime)
+            case 13 << 3 | 5: responseTimeNanoseconds = try r.fixed32(); present.insert(.responseTime)
+            case 14 << 3 | 2: responseMessage = try r.lengthDelimited()
+            case 15 << 3 | 2:
                 let p = try r.lengthDelimited()
                 try decodePolicy(frame, p)
-            case (16, 0): httpProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.httpProtocol)
-            case (1...16, _): throw DnstapDecodingError(.wireType(field: field, type: wire), at: r.offset)
-            default: try r.skip(wire, field: field)
+            case 16 << 3 | 0: httpProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.httpProtocol)
+            default: try r.unknown(tag) { $0 <= 16 }
             }
         }
     }
@@ -98,15 +107,15 @@ extension DnstapLayout {
         present.insert(.policy)
         policy = range
         var r = ProtobufReader(frame, from: Int(range.offset), to: Int(range.offset + range.length))
-        while let (field, wire) = try r.nextTag() {
-            switch (field, wire) {
-            case (1, 2): policyType = try r.lengthDelimited()
-            case (2, 2): policyRule = try r.lengthDelimited()
-            case (3, 0): policyAction = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyAction)
-            case (4, 0): policyMatch = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyMatch)
-            case (5, 2): policyValue = try r.lengthDelimited()
-            case (1...5, _): throw DnstapDecodingError(.wireType(field: field, type: wire), at: r.offset)
-            default: try r.skip(wire, field: field)
+        while r.offset < r.end {
+            let tag = try r.tag()
+            switch tag {
+            case 1 << 3 | 2: policyType = try r.lengthDelimited()
+            case 2 << 3 | 2: policyRule = try r.lengthDelimited()
+            case 3 << 3 | 0: policyAction = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyAction)
+            case 4 << 3 | 0: policyMatch = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.policyMatch)
+            case 5 << 3 | 2: policyValue = try r.lengthDelimited()
+            default: try r.unknown(tag) { $0 <= 5 }
             }
         }
     }
@@ -125,26 +134,39 @@ struct ProtobufReader {
         self.end = end
     }
 
-    /// The next field number and wire type, or nil at the end.
-    @inlinable
-    mutating func nextTag() throws(DnstapDecodingError) -> (Int, Int)? {
-        guard offset < end else { return nil }
+    /// The next tag (field number << 3 | wire type), with a field number in 1 ..< 2^29.
+    @inlinable @inline(__always)
+    mutating func tag() throws(DnstapDecodingError) -> UInt64 {
         let tag = try varint()
-        let field = Int(truncatingIfNeeded: tag >> 3)
-        guard field != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }
+        guard tag >> 3 != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }
         guard tag >> 3 < 1 << 29 else { throw DnstapDecodingError(.fieldNumberTooLarge, at: offset) }
-        return (field, Int(tag & 7))
+        return tag
     }
 
+    /// A tag no case of the caller took: a field the schema knows (`known(field)`) with the wrong wire type is an
+    /// error, any other field is skipped.
     @inlinable
+    mutating func unknown(_ tag: UInt64, known: (Int) -> Bool) throws(DnstapDecodingError) {
+        let field = Int(truncatingIfNeeded: tag >> 3)
+        let wire = Int(truncatingIfNeeded: tag & 7)
+        if known(field) { throw DnstapDecodingError(.wireType(field: field, type: wire), at: offset) }
+        try skip(wire, field: field)
+    }
+
+    @inlinable @inline(__always)
     mutating func varint() throws(DnstapDecodingError) -> UInt64 {
         // One-octet values (field tags, enums, small ports) are most of them.
         guard offset < end else { throw DnstapDecodingError(.truncatedVarint, at: offset) }
         let first = bytes[offset]
         if first < 0x80 {
-            offset += 1
+            offset &+= 1
             return UInt64(first)
         }
+        return try longVarint()
+    }
+
+    @inlinable
+    mutating func longVarint() throws(DnstapDecodingError) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         var i = offset

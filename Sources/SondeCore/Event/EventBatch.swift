@@ -83,6 +83,31 @@ public struct EventBatch: ~Copyable {
         _count &+= 1
     }
 
+    /// Adds an event from dnstap, built in place: the frame is copied into the batch, then `build` fills a blank
+    /// event from that copy and returns where the DNS message is in the frame (absent: the event has none), or nil
+    /// to keep nothing (a frame that does not decode). No event is copied on the way.
+    @inlinable
+    public mutating func appendDnstap(
+        frame: UnsafeRawBufferPointer, blank: DNSEvent, _ build: (inout DNSEvent, UnsafeRawBufferPointer) -> DnstapField?
+    ) {
+        if _count == eventCapacity { growEvents() }
+        if byteCount &+ frame.count > byteCapacity { growBytes(byteCount &+ frame.count) }
+        let copy = bytes + byteCount
+        if let src = frame.baseAddress { copy.copyMemory(from: src, byteCount: frame.count) }
+        let slot = events + _count
+        slot.initialize(to: blank)
+        guard let message = build(&slot.pointee, UnsafeRawBufferPointer(start: copy, count: frame.count)) else {
+            slot.deinitialize(count: 1)
+            return
+        }
+        slot.pointee.recordOffset = Int32(byteCount)
+        slot.pointee.recordLength = Int32(frame.count)
+        slot.pointee.messageOffset = Int32(byteCount) &+ max(message.offset, 0)
+        slot.pointee.messageLength = message.isPresent ? message.length : 0
+        byteCount &+= frame.count
+        _count &+= 1
+    }
+
     @usableFromInline
     mutating func growEvents() {
         let bigger = UnsafeMutablePointer<DNSEvent>.allocate(capacity: eventCapacity * 2)
@@ -148,14 +173,27 @@ public struct EventBatch: ~Copyable {
         byteCount = 0
     }
 
-    /// Calls `body` with every event and its message bytes.
+    /// Calls `body` with a pointer to every event in place, and its message bytes: for formatters that read a few
+    /// fields of each event and must not copy it whole.
     @inlinable
-    public func forEach(_ body: (DNSEvent, UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public func forEachInPlace(_ body: (UnsafePointer<DNSEvent>, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        let base = bytes
+        var e = UnsafePointer(events)
+        let end = e + count
+        while e < end {
+            try body(e, UnsafeRawBufferPointer(start: base + Int(e.pointee.messageOffset), count: Int(e.pointee.messageLength)))
+            e += 1
+        }
+    }
+
+    /// Calls `body` with every event, lent in place (not copied), and its message bytes.
+    @inlinable
+    public func forEach(_ body: (borrowing DNSEvent, UnsafeRawBufferPointer) throws -> Void) rethrows {
         let evs = events
         let base = bytes
         for i in 0..<count {
-            let e = evs[i]
-            try body(e, UnsafeRawBufferPointer(start: base + Int(e.messageOffset), count: Int(e.messageLength)))
+            let offset = Int(evs[i].messageOffset), length = Int(evs[i].messageLength)
+            try body(evs[i], UnsafeRawBufferPointer(start: base + offset, count: length))
         }
     }
 }

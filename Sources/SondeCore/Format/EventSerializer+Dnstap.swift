@@ -30,6 +30,21 @@ public enum DnstapFieldsSerializer {
             emitter.key("response_time", into: &out)
             emitter.plain(into: &out) { context.time.write(t, into: &$0) }
         }
+        if hasRareFields(d) { writeRareFields(d, frame: frame, context: &context, emitter: &emitter, into: &out) }
+    }
+
+    /// Whether the frame has any of the fields most senders leave out: `query_zone`, `http_protocol`, `extra`,
+    /// `policy`.
+    @inlinable @inline(__always)
+    public static func hasRareFields(_ d: DnstapLayout) -> Bool {
+        d.queryZone.isPresent || d.extra.isPresent || d.present.contains(.httpProtocol) || d.present.contains(.policy)
+    }
+
+    /// `query_zone`, `http_protocol`, `extra` and `policy`, whichever the frame has.
+    public static func writeRareFields<E: StructuredEmitter>(
+        _ d: DnstapLayout, frame: UnsafeRawBufferPointer, context: inout FormatContext, emitter: inout E,
+        into out: inout OutputBuffer
+    ) {
         if d.queryZone.isPresent {
             emitter.key("query_zone", into: &out)
             name(d.queryZone.bytes(in: frame), &emitter, &out)

@@ -10,33 +10,36 @@ public import SondePacket
 public enum JSONFormat {
     /// Writes one event and its newline.
     @inline(__always)
+    ///
+    /// The event is read in place in its batch (`event` points there), never copied whole.
     public static func write(
-        _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        _ event: UnsafePointer<DNSEvent>, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
         context: inout FormatContext, into out: inout OutputBuffer
     ) {
-        let l = e.layout
+        let l = event.pointee.layout
         out.append("{\"time\":\"")
-        context.time.write(e.timestamp, into: &out)
+        let timeAt = out.count
+        context.time.write(event.pointee.timestamp, into: &out)
         out.append("\",\"identity\":\"")
-        if e.hasDnstap && e.dnstap.identity.isPresent {
-            context.identity.append(e.dnstap.identity.bytes(in: e.dnstapFrame(message)), into: &out)
+        if event.pointee.hasDnstap && event.pointee.dnstap.identity.isPresent {
+            context.identity.append(event.pointee.dnstap.identity.bytes(in: event.pointee.dnstapFrame(message)), into: &out)
         } else {
             out.append(identity)
         }
         out.append("\",\"input\":\"")
-        out.append(e.input.name)
-        out.append(e.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
-        out.append(e.transport.name)
+        out.append(event.pointee.input.name)
+        out.append(event.pointee.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
+        out.append(event.pointee.transport.name)
         out.append("\",\"src_ip\":\"")
-        out.append(address: e.source)
+        out.append(address: event.pointee.source)
         out.append("\",\"src_port\":")
-        out.appendDecimal(UInt64(e.sourcePort))
+        out.appendDecimal(UInt64(event.pointee.sourcePort))
         out.append(",\"dst_ip\":\"")
-        out.append(address: e.destination)
+        out.append(address: event.pointee.destination)
         out.append("\",\"dst_port\":")
-        out.appendDecimal(UInt64(e.destinationPort))
-        if e.markers.contains(.noMessage) {
-            writeWithoutMessage(e, message, context: &context, into: &out)
+        out.appendDecimal(UInt64(event.pointee.destinationPort))
+        if event.pointee.markers.contains(.noMessage) {
+            writeWithoutMessage(event, message, timeAt: timeAt, context: &context, into: &out)
             return
         }
         out.append(",\"id\":")
@@ -80,29 +83,26 @@ public enum JSONFormat {
             message, from: Int(l.additionalOffset), count: Int(l.additionalRecords), skipping: Int(l.ednsOptionsOffset),
             into: &out)
         if l.hasEDNS { writeEDNS(l, message, into: &out) }
-        if e.latency >= 0 {
+        if event.pointee.latency >= 0 {
             out.append(",\"latency\":")
-            writeSeconds(e.latency, into: &out)
+            writeSeconds(event.pointee.latency, into: &out)
         }
-        if e.hasDnstap {
-            var emitter = JSONEmitter(needsComma: true)
-            DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
-        }
-        if e.transaction != .none {
+        if event.pointee.hasDnstap { writeDnstap(event, message, timeAt: timeAt, context: &context, into: &out) }
+        if event.pointee.transaction != .none {
             out.append(",\"transaction\":\"")
-            out.append(e.transaction.name)
+            out.append(event.pointee.transaction.name)
             out.append("\"")
-            if e.queryTimestamp >= 0 {
+            if event.pointee.queryTimestamp >= 0 {
                 out.append(",\"query_time\":\"")
-                context.time.write(e.queryTimestamp, into: &out)
+                context.time.write(event.pointee.queryTimestamp, into: &out)
                 out.append("\",\"query_size\":")
-                out.appendDecimal(UInt64(e.querySize))
+                out.appendDecimal(UInt64(event.pointee.querySize))
             }
         }
-        if e.markers.rawValue != 0 {
-            if e.markers.contains(.captureTruncated) { out.append(",\"capture_truncated\":true") }
-            if e.markers.contains(.tcpReassembled) { out.append(",\"tcp_reassembled\":true") }
-            if e.markers.contains(.ipDefragmented) { out.append(",\"ip_defragmented\":true") }
+        if event.pointee.markers.rawValue != 0 {
+            if event.pointee.markers.contains(.captureTruncated) { out.append(",\"capture_truncated\":true") }
+            if event.pointee.markers.contains(.tcpReassembled) { out.append(",\"tcp_reassembled\":true") }
+            if event.pointee.markers.contains(.ipDefragmented) { out.append(",\"ip_defragmented\":true") }
         }
         if let reason = l.errorReason {
             out.append(",\"malformed\":true,\"error\":\"")
@@ -117,12 +117,43 @@ public enum JSONFormat {
 
     /// An event from a dnstap message without a DNS message: the dnstap fields only.
     static func writeWithoutMessage(
-        _ e: DNSEvent, _ message: UnsafeRawBufferPointer, context: inout FormatContext, into out: inout OutputBuffer
+        _ event: UnsafePointer<DNSEvent>, _ message: UnsafeRawBufferPointer, timeAt: Int, context: inout FormatContext,
+        into out: inout OutputBuffer
     ) {
-        out.append(e.dnstap.isQuery ? ",\"response\":false,\"size\":0" : ",\"response\":true,\"size\":0")
-        var emitter = JSONEmitter(needsComma: true)
-        DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
+        out.append(event.pointee.dnstap.isQuery ? ",\"response\":false,\"size\":0" : ",\"response\":true,\"size\":0")
+        writeDnstap(event, message, timeAt: timeAt, context: &context, into: &out)
         out.append(",\"malformed\":false}\n")
+    }
+
+    /// The dnstap fields (``DnstapFieldsSerializer``, written here with the keys as literals). A query or response
+    /// time equal to the event's `time` (always one of them) is copied from where `time` was written at `timeAt`.
+    @inline(__always)
+    static func writeDnstap(
+        _ event: UnsafePointer<DNSEvent>, _ message: UnsafeRawBufferPointer, timeAt: Int, context: inout FormatContext,
+        into out: inout OutputBuffer
+    ) {
+        let frame = event.pointee.dnstapFrame(message)
+        out.append(",\"dnstap_type\":\"")
+        DnstapNames.write(event.pointee.dnstap.messageType, DnstapNames.messageType, into: &out)
+        if event.pointee.dnstap.version.isPresent {
+            out.append("\",\"version\":\"")
+            context.version.append(event.pointee.dnstap.version.bytes(in: frame), into: &out)
+        }
+        let time = event.pointee.timestamp
+        if let t = event.pointee.dnstap.queryTime {
+            out.append("\",\"query_time\":\"")
+            if t == time { out.appendCopy(from: timeAt, count: TimestampWriter.length) } else { context.time.write(t, into: &out) }
+        }
+        if let t = event.pointee.dnstap.responseTime {
+            out.append("\",\"response_time\":\"")
+            if t == time { out.appendCopy(from: timeAt, count: TimestampWriter.length) } else { context.time.write(t, into: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+        if DnstapFieldsSerializer.hasRareFields(event.pointee.dnstap) {
+            var emitter = JSONEmitter(needsComma: true)
+            DnstapFieldsSerializer.writeRareFields(
+                event.pointee.dnstap, frame: frame, context: &context, emitter: &emitter, into: &out)
+        }
     }
 
     /// `[{"name":…,"type":…,"class":…,"ttl":…,"rdata":…},…]`: the `count` records from `offset`, except the one

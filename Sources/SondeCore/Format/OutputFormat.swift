@@ -33,7 +33,7 @@ public struct BatchFormatter {
         batch.identityEscaped.withUnsafeBytes { identity in
             switch format {
             case .json:
-                batch.forEach { e, message in
+                batch.forEachInPlace { e, message in
                     JSONFormat.write(e, message: message, identity: identity, context: &context, into: &out)
                 }
             case .yaml: writeStructured(batch, identity, YAMLEmitter(), &out)

@@ -8,6 +8,9 @@ public struct TimestampWriter: Sendable {
     var cachedSecond: Int64 = .min
     var prefix: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 20 bytes used: "YYYY-MM-DDTHH:MM:SS."
 
+    /// The length of every timestamp written: `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
+    public static let length = 30
+
     /// A writer with an empty cache.
     public init() {}
 

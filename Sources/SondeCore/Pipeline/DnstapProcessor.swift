@@ -12,50 +12,62 @@ public struct DnstapProcessor: Sendable {
 
     /// Decodes `frame` and appends its event to `batch`; an invalid frame is counted and skipped.
     ///
+    /// The event is built in the batch's own storage, and the protobuf decoded straight into it, from the batch's
+    /// copy of the frame.
     /// - Parameter receivedAt: nanoseconds since the epoch, used when the message carries no time.
     @inlinable
     public mutating func process(frame: UnsafeRawBufferPointer, receivedAt: Int64, into batch: inout EventBatch) {
         counters.frames &+= 1
         counters.bytes &+= UInt64(frame.count)
-        let d: DnstapLayout
-        do {
-            d = try DnstapLayout(decoding: frame)
-        } catch {
+        var failed = false
+        var withoutMessage = false
+        let blank = DNSEvent(
+            timestamp: receivedAt, input: .dnstap, transport: .udp,
+            source: .unspecifiedIPv4, destination: .unspecifiedIPv4, sourcePort: 0, destinationPort: 0)
+        batch.appendDnstap(frame: frame, blank: blank) { e, frame in
+            do {
+                try e.dnstap.decode(frame)
+            } catch {
+                failed = true
+                return nil
+            }
+            e.transport = Self.transport(e.dnstap.socketProtocol)
+            let v6 = e.dnstap.socketFamily == 2
+            let queryAddress = Self.address(e.dnstap.queryAddress.bytes(in: frame), v6: v6)
+            let responseAddress = Self.address(e.dnstap.responseAddress.bytes(in: frame), v6: v6)
+            let queryTime = e.dnstap.queryTime
+            let responseTime = e.dnstap.responseTime
+            let queryPort = UInt16(truncatingIfNeeded: e.dnstap.queryPort)
+            let responsePort = UInt16(truncatingIfNeeded: e.dnstap.responsePort)
+            let message = e.dnstap.dnsMessage
+            if e.dnstap.isQuery {
+                e.source = queryAddress
+                e.destination = responseAddress
+                e.sourcePort = queryPort
+                e.destinationPort = responsePort
+                e.timestamp = queryTime ?? responseTime ?? receivedAt
+            } else {
+                e.source = responseAddress
+                e.destination = queryAddress
+                e.sourcePort = responsePort
+                e.destinationPort = queryPort
+                e.timestamp = responseTime ?? queryTime ?? receivedAt
+                if let q = queryTime, let r = responseTime, r >= q { e.latency = r - q }
+            }
+            if message.isPresent {
+                e.layout = MessageLayout(decoding: message.bytes(in: frame))
+            } else {
+                e.markers.insert(.noMessage)
+                withoutMessage = true
+            }
+            return message
+        }
+        if failed {
             counters.invalidFrames &+= 1
             return
         }
         counters.events &+= 1
-        var e = DNSEvent(
-            timestamp: receivedAt, input: .dnstap, transport: Self.transport(d.socketProtocol),
-            source: .unspecifiedIPv4, destination: .unspecifiedIPv4, sourcePort: 0, destinationPort: 0)
-        let v6 = d.socketFamily == 2
-        let queryAddress = Self.address(d.queryAddress.bytes(in: frame), v6: v6)
-        let responseAddress = Self.address(d.responseAddress.bytes(in: frame), v6: v6)
-        let queryTime = d.queryTime
-        let responseTime = d.responseTime
-        if d.isQuery {
-            e.source = queryAddress
-            e.destination = responseAddress
-            e.sourcePort = UInt16(truncatingIfNeeded: d.queryPort)
-            e.destinationPort = UInt16(truncatingIfNeeded: d.responsePort)
-            e.timestamp = queryTime ?? responseTime ?? receivedAt
-        } else {
-            e.source = responseAddress
-            e.destination = queryAddress
-            e.sourcePort = UInt16(truncatingIfNeeded: d.responsePort)
-            e.destinationPort = UInt16(truncatingIfNeeded: d.queryPort)
-            e.timestamp = responseTime ?? queryTime ?? receivedAt
-            if let q = queryTime, let r = responseTime, r >= q { e.latency = r - q }
-        }
-        let message = d.dnsMessage
-        if message.isPresent {
-            e.layout = MessageLayout(decoding: message.bytes(in: frame))
-        } else {
-            e.markers.insert(.noMessage)
-            counters.withoutMessage &+= 1
-        }
-        e.dnstap = d
-        batch.append(e, frame: frame, message: message)
+        if withoutMessage { counters.withoutMessage &+= 1 }
     }
 
     /// `SocketProtocol` 1…7 are the transports Sonde names in the same order; anything else reads as UDP.

@@ -165,6 +165,14 @@ public struct OutputBuffer: ~Copyable {
         s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends a copy of `n` bytes already written at `offset` (a value repeated within one event).
+    @inlinable @inline(__always)
+    public mutating func appendCopy(from offset: Int, count n: Int) {
+        precondition(offset >= 0 && offset &+ n <= count)
+        reserve(n)
+        uncheckedAppend(UnsafeRawPointer(base + offset), count: n)
+    }
+
     /// Appends another buffer's bytes.
     @inlinable
     public mutating func append(contentsOf other: borrowing OutputBuffer) {
