@@ -15,7 +15,7 @@ public struct DnstapField: Sendable, Equatable {
     @inlinable public var isPresent: Bool { offset >= 0 }
 
     /// The field's bytes in `frame` (empty when absent).
-    @inlinable
+    @inlinable @inline(__always)
     public func bytes(in frame: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard offset >= 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(rebasing: frame[Int(offset)..<Int(offset + length)])

@@ -58,6 +58,41 @@ final class FoldedHashTests: XCTestCase {
         bytes.withUnsafeBytes { DomainName.foldedHash($0, at: offset) }
     }
 
+    /// `validateHashing` (the question's one walk) agrees with `validate` and `foldedHash` on every input: the
+    /// same end or the same error, and the same hash when the name is valid. Random names with pointers, then
+    /// the same bytes with random octets changed, at every length near a word boundary and at the end of the bytes.
+    func testValidateHashingAgreesWithValidateAndFoldedHash() {
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<4000 {
+            var bytes: [UInt8] = [3, 0x77, 0x57, 0x77, 7] + Array("Example".utf8) + [3] + Array("cOm".utf8) + [0]
+            let start = bytes.count
+            for _ in 0..<Int.random(in: 1...5, using: &rng) {
+                let n = Int.random(in: 1...20, using: &rng)
+                bytes.append(UInt8(n))
+                for _ in 0..<n { bytes.append(UInt8.random(in: 0x2d...0x7a, using: &rng)) }
+            }
+            if Bool.random(using: &rng) { bytes += [0xC0, UInt8.random(in: 0...4, using: &rng)] } else { bytes.append(0) }
+            if round % 2 == 1 {
+                for _ in 0..<Int.random(in: 1...3, using: &rng) { bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            }
+            if round % 3 == 0 { bytes.removeLast(Int.random(in: 0...min(4, bytes.count - start), using: &rng)) }
+            bytes.withUnsafeBytes { m in
+                let expected = Result { () throws(DNSDecodingError.Reason) -> Int in try DomainName.validate(m, at: start) }
+                let fused = Result { () throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) in
+                    try DomainName.validateHashing(m, at: start)
+                }
+                switch (expected, fused) {
+                case (.success(let end), .success(let both)):
+                    XCTAssertEqual(end, both.end, "\(bytes)")
+                    XCTAssertEqual(DomainName.foldedHash(m, at: start), both.hash, "\(bytes)")
+                    XCTAssertNotEqual(both.hash, 0)
+                case (.failure(let a), .failure(let b)): XCTAssertEqual(a, b, "\(bytes)")
+                default: XCTFail("validate \(expected) but validateHashing \(fused) for \(bytes)")
+                }
+            }
+        }
+    }
+
     func testCaseDoesNotMatterButEveryOtherByteDoes() {
         let a = hash(wire(["WwW", "ExAmple-Long-Label", "COM"]))
         XCTAssertEqual(a, hash(wire(["www", "example-long-label", "com"])))

@@ -45,23 +45,26 @@ public enum JSONFormat {
         out.append(",\"id\":")
         out.appendDecimal(UInt64(l.id))
         out.append(l.isResponse ? ",\"response\":true,\"opcode\":\"" : ",\"response\":false,\"opcode\":\"")
-        DNSOpcode.write(l.opcode, into: &out)
+        if l.opcode == 0 { out.append("QUERY") } else { DNSOpcode.write(l.opcode, into: &out) }
         out.append("\",\"rcode\":\"")
-        DNSRcode.write(l.rcode, into: &out)
-        out.append(l.aa ? "\",\"flags\":{\"aa\":true" : "\",\"flags\":{\"aa\":false")
-        out.append(l.tc ? ",\"tc\":true" : ",\"tc\":false")
-        out.append(l.rd ? ",\"rd\":true" : ",\"rd\":false")
-        out.append(l.ra ? ",\"ra\":true" : ",\"ra\":false")
-        out.append(l.ad ? ",\"ad\":true" : ",\"ad\":false")
-        out.append(l.cd ? ",\"cd\":true}" : ",\"cd\":false}")
+        switch l.rcode {
+        case 0: out.append("NOERROR")
+        case 3: out.append("NXDOMAIN")
+        default: DNSRcode.write(l.rcode, into: &out)
+        }
+        flagsText.append(l.flags, into: &out)
         if l.hasQuestion {
             out.append(",\"qname\":\"")
             DomainName.write(message, at: Int(l.questionOffset), into: &out, quoted: true)
             out.append("\",\"qtype\":\"")
-            DNSType.write(l.qtype, into: &out)
-            out.append("\",\"qclass\":\"")
-            DNSClass.write(l.qclass, into: &out)
-            out.append("\",\"size\":")
+            writeType(l.qtype, into: &out)
+            if l.qclass == 1 {
+                out.append("\",\"qclass\":\"IN\",\"size\":")
+            } else {
+                out.append("\",\"qclass\":\"")
+                DNSClass.write(l.qclass, into: &out)
+                out.append("\",\"size\":")
+            }
         } else {
             out.append(",\"qname\":null,\"qtype\":null,\"qclass\":null,\"size\":")
         }
@@ -173,20 +176,47 @@ public enum JSONFormat {
             written += 1
             DomainName.write(message, at: rr.nameOffset, into: &out, quoted: true)
             out.append("\",\"type\":\"")
-            DNSType.write(rr.type, into: &out)
-            out.append("\",\"class\":\"")
-            DNSClass.write(rr.rrclass, into: &out)
-            out.append("\",\"ttl\":")
+            writeType(rr.type, into: &out)
+            if rr.rrclass == 1 {
+                out.append("\",\"class\":\"IN\",\"ttl\":")
+            } else {
+                out.append("\",\"class\":\"")
+                DNSClass.write(rr.rrclass, into: &out)
+                out.append("\",\"ttl\":")
+            }
             out.appendDecimal(UInt64(rr.ttl))
             out.append(",\"rdata\":\"")
-            let start = out.count
-            out.appendRData(rr, message)
-            // Addresses (A, AAAA) never hold a quote or a backslash: no second look at them.
-            if rr.type != 1 && rr.type != 28 { out.escapeQuotesAndBackslashes(from: start) }
+            // Addresses never hold a quote or a backslash: written straight, with no second look.
+            if rr.type == 1 && rr.rdataLength == 4 {
+                out.append(address: IPAddress(ipv4: UInt32(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset, as: UInt32.self))))
+            } else if rr.type == 28 && rr.rdataLength == 16 {
+                out.append(address: IPAddress(
+                    ipv6High: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset, as: UInt64.self)),
+                    low: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset &+ 8, as: UInt64.self))))
+            } else {
+                let start = out.count
+                out.appendRData(rr, message)
+                out.escapeQuotesAndBackslashes(from: start)
+            }
             out.append("\"}")
         }
         out.append(written == 0 ? "[]" : "]")
     }
+
+    /// A type mnemonic, the most frequent ones inline.
+    @inline(__always)
+    static func writeType(_ code: UInt16, into out: inout OutputBuffer) {
+        switch code {
+        case 1: out.append(UInt8(ascii: "A"))
+        case 28: out.append("AAAA")
+        case 5: out.append("CNAME")
+        case 65: out.append("HTTPS")
+        default: DNSType.write(code, into: &out)
+        }
+    }
+
+    /// `","flags":{"aa":…,"cd":…}` for each of the 64 combinations of the six flags, made once.
+    static let flagsText = FlagsText()
 
     static func writeEDNS(_ l: MessageLayout, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         out.append(",\"edns\":{\"udp_size\":")
@@ -222,5 +252,44 @@ public enum JSONFormat {
         out.appendDecimal(v / 1_000_000_000)
         out.append(UInt8(ascii: "."))
         out.appendNineDigits(UInt32(truncatingIfNeeded: v % 1_000_000_000))
+    }
+}
+
+/// The `flags` member of an event for every combination of AA, TC, RD, RA, AD and CD, so an event copies one
+/// text instead of writing six members.
+struct FlagsText: @unchecked Sendable {
+    static let stride = 96
+    let texts: UnsafeMutablePointer<UInt8>
+    let lengths: UnsafeMutablePointer<UInt8>
+
+    init() {
+        texts = .allocate(capacity: 64 * Self.stride)
+        lengths = .allocate(capacity: 64)
+        for combination in 0..<64 {
+            var out = OutputBuffer(capacity: Self.stride)
+            let names: [StaticString] = ["aa", "tc", "rd", "ra", "ad", "cd"]
+            out.append("\",\"flags\":{")
+            for (i, name) in names.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\""))
+                out.append(name)
+                out.append(combination & (1 << i) != 0 ? "\":true" : "\":false")
+            }
+            out.append(UInt8(ascii: "}"))
+            out.withBytes { (texts + combination * Self.stride).initialize(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: $0.count) }
+            lengths[combination] = UInt8(out.count)
+        }
+    }
+
+    /// Appends the text for the header flags `flags` (the second 16-bit word of the header).
+    @inline(__always)
+    func append(_ flags: UInt16, into out: inout OutputBuffer) {
+        // AA 0x0400, TC 0x0200, RD 0x0100, RA 0x0080, AD 0x0020, CD 0x0010 to bits 0...5.
+        let f = Int(flags)
+        let index = (f >> 10) & 1 | (f >> 8) & 2 | (f >> 6) & 4 | (f >> 4) & 8 | (f >> 1) & 16 | (f << 1) & 32
+        let text = UnsafeRawPointer(texts + index &* Self.stride)
+        let length = Int(lengths[index])
+        // A fixed-size copy of the whole slot is a few vector moves; only `length` bytes count.
+        out.append(reserving: Self.stride) { UnsafeMutableRawPointer($0).copyMemory(from: text, byteCount: Self.stride); return length }
     }
 }

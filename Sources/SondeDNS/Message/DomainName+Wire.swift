@@ -162,45 +162,17 @@ public enum DomainName {
         var runStart = start
         var hops = 0
         var total = 0
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-        @inline(__always) func mix(_ v: UInt64) {
-            h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-        }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        /// ASCII A-Z to a-z in all eight bytes at once; bytes with the high bit set are left alone.
-        @inline(__always) func fold(_ x: UInt64) -> UInt64 {
-            let atLeastA = (x | highs) &- ones &* 0x41
-            let pastZ = (x | highs) &- ones &* 0x5B
-            return x | ((atLeastA & ~pastZ & ~x & highs) >> 2)
-        }
+        var h = hashSeed
         while pos < count {
             let len = Int(message[pos])
             switch len & 0xC0 {
             case 0x00:
                 total &+= len &+ 1
                 guard total <= maxWireLength, pos &+ 1 &+ len <= count else { return 0 }
-                mix(UInt64(len) | 0x100)
+                h = hashMix(h, UInt64(len) | 0x100)
                 if len == 0 { return h | 1 }
-                // The label a word at a time, the last partial word padded with zeros.
-                var i = pos &+ 1
-                let labelEnd = i &+ len
-                while i &+ 8 <= labelEnd {
-                    mix(fold(message.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
-                    i &+= 8
-                }
-                if i < labelEnd {
-                    var word: UInt64 = 0
-                    var shift: UInt64 = 0
-                    while i < labelEnd {
-                        word |= UInt64(message[i]) << shift
-                        shift &+= 8
-                        i &+= 1
-                    }
-                    mix(fold(word))
-                }
-                pos = labelEnd
+                h = hashLabel(message, from: pos &+ 1, length: len, into: h)
+                pos &+= 1 &+ len
             case 0xC0:
                 guard pos &+ 1 < count else { return 0 }
                 let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
@@ -213,6 +185,97 @@ public enum DomainName {
             }
         }
         return 0
+    }
+
+    /// ``validate(_:at:)`` and ``foldedHash(_:at:)`` in one walk, for the question name that both need.
+    /// - Returns: the offset just after the name where it is written, and the name's hash.
+    @inlinable
+    public static func validateHashing(
+        _ message: UnsafeRawBufferPointer, at start: Int
+    ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) {
+        let count = message.count
+        var pos = start
+        var runStart = start
+        var end = -1
+        var length = 1  // the root label
+        var hops = 0
+        var h = hashSeed
+        while true {
+            guard pos < count else { throw .truncatedName }
+            let len = Int(message[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                h = hashMix(h, UInt64(len) | 0x100)
+                if len == 0 { return (end < 0 ? pos &+ 1 : end, h | 1) }
+                length &+= len &+ 1
+                guard length <= maxWireLength else { throw .nameTooLong }
+                guard pos &+ 1 &+ len <= count else { throw .truncatedName }
+                h = hashLabel(message, from: pos &+ 1, length: len, into: h)
+                pos &+= 1 &+ len
+            case 0xC0:
+                guard pos &+ 1 < count else { throw .truncatedName }
+                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
+                if end < 0 { end = pos &+ 2 }
+                guard target < count else { throw .pointerOutOfRange }
+                if target >= runStart {
+                    throw target >= pos ? (target == pos ? .pointerLoop : .forwardPointer) : .pointerLoop
+                }
+                hops &+= 1
+                guard hops <= maxPointerHops else { throw .pointerLoop }
+                pos = target
+                runStart = target
+            default:
+                throw .badLabelType
+            }
+        }
+    }
+
+    @usableFromInline static let hashSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    @inlinable @inline(__always)
+    static func hashMix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        var h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        return h
+    }
+
+    /// Mixes a label's bytes into `h` a word at a time, ASCII letters folded to lower case, the last partial
+    /// word padded with zeros.
+    @inlinable @inline(__always)
+    static func hashLabel(_ message: UnsafeRawBufferPointer, from start: Int, length: Int, into h: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// ASCII A-Z to a-z in all eight bytes at once; bytes with the high bit set are left alone.
+        @inline(__always) func fold(_ x: UInt64) -> UInt64 {
+            let atLeastA = (x | highs) &- ones &* 0x41
+            let pastZ = (x | highs) &- ones &* 0x5B
+            return x | ((atLeastA & ~pastZ & ~x & highs) >> 2)
+        }
+        var h = h
+        var i = start
+        let labelEnd = start &+ length
+        while i &+ 8 <= labelEnd {
+            h = hashMix(h, fold(UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))))
+            i &+= 8
+        }
+        if i < labelEnd {
+            let n = labelEnd &- i
+            var word: UInt64 = 0
+            if i &+ 8 <= message.count {
+                // One load, the bytes past the label masked off.
+                word = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    & (~UInt64(0) >> UInt64(64 &- 8 &* n))
+            } else {
+                var shift: UInt64 = 0
+                while i < labelEnd {
+                    word |= UInt64(message[i]) << shift
+                    shift &+= 8
+                    i &+= 1
+                }
+            }
+            h = hashMix(h, fold(word))
+        }
+        return h
     }
 
     /// Copies the name at `start` in uncompressed wire form, ASCII letters folded to lower case, into `buffer`

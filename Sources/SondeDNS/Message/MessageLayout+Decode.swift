@@ -25,7 +25,12 @@ extension MessageLayout {
         var q = 0
         while q < Int(qdCount) {
             let nameEnd: Int
-            do { nameEnd = try DomainName.validate(message, at: pos) } catch {
+            var hash: UInt64 = 0
+            do {
+                if q == 0 { (nameEnd, hash) = try DomainName.validateHashing(message, at: pos) } else {
+                    nameEnd = try DomainName.validate(message, at: pos)
+                }
+            } catch {
                 fail(error, .question, pos)
                 setEmptySections(at: pos)
                 return
@@ -37,7 +42,7 @@ extension MessageLayout {
             }
             if q == 0 {
                 questionOffset = Int32(pos)
-                qnameHash = DomainName.foldedHash(message, at: pos)
+                qnameHash = hash
                 qtype = message.loadBigEndianUInt16(at: nameEnd)
                 qclass = message.loadBigEndianUInt16(at: nameEnd &+ 2)
             }
