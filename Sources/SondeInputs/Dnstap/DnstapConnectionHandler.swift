@@ -42,62 +42,32 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        if var p = pending {
-            pending = nil
-            p.writeBuffer(&buffer)
-            buffer = p
-        }
         let now = Self.nowNanoseconds()
         var replies: [FrameStreamControl] = []
         var finished = false
         var failure: FrameStreamError?
-        var decoder = self.decoder
-        var session = self.session
-        var processor = self.processor
-        let batch = self.batch
-        let batchSize = self.batchSize
-        let consumed = buffer.withUnsafeReadableBytes { bytes -> Int in
-            var offset = 0
-            do {
-                while !finished, let frame = try decoder.next(bytes, from: &offset) {
-                    switch frame {
-                    case .data(let range):
-                        _ = try session.receiveData()
-                        processor.process(frame: UnsafeRawBufferPointer(rebasing: bytes[range]), receivedAt: now, into: &batch.pointee)
-                        if batch.pointee.count >= batchSize { deliver() }
-                    case .control(let control):
-                        let wasStarted = session.isStarted
-                        defer { if !wasStarted && session.isStarted { state.started(context.channel) } }
-                        switch try session.receive(control) {
-                        case .reply(let frame): replies.append(frame)
-                        case .finished(let reply):
-                            if let reply { replies.append(reply) }
-                            finished = true
-                        case .none, .deliver: break
-                        }
-                    case .oversized(let length):
-                        // Before START no data frame is valid: this is a stranger (an HTTP request reads as a
-                        // 1 GB frame), not a dnstap sender with one big message.
-                        guard session.isStarted else {
-                            throw FrameStreamError.unexpected("data frame of \(length) octets before START")
-                        }
-                        processor.counters.oversizedFrames &+= 1
-                    }
-                }
-            } catch let error as FrameStreamError {
-                failure = error
-            } catch {
-                failure = .unexpected("\(error)")
+        if var p = pending {
+            // A frame was cut by the previous read: complete it with only the bytes it lacks, decode it alone,
+            // then decode the new read where it lies (copying the whole read behind the cut frame cost a copy
+            // of every byte received).
+            pending = nil
+            while buffer.readableBytes > 0 {
+                let lacking = Self.bytesLacking(p, maximumFrameLength: decoder.maximumFrameLength)
+                guard lacking > 0 else { break }
+                var piece = buffer.readSlice(length: min(lacking, buffer.readableBytes))!
+                p.writeBuffer(&piece)
             }
-            return offset
+            decode(&p, context, now, &replies, &finished, &failure)
+            if p.readableBytes > 0 && !finished && failure == nil {
+                pending = p
+            }
         }
-        self.decoder = decoder
-        self.session = session
-        self.processor = processor
-        buffer.moveReaderIndex(forwardBy: consumed)
-        if buffer.readableBytes > 0 && !finished && failure == nil {
-            buffer.discardReadBytes()
-            pending = buffer
+        if pending == nil && !finished && failure == nil && buffer.readableBytes > 0 {
+            decode(&buffer, context, now, &replies, &finished, &failure)
+            if buffer.readableBytes > 0 && !finished && failure == nil {
+                buffer.discardReadBytes()
+                pending = buffer
+            }
         }
         for reply in replies {
             context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply.encoded())), promise: nil)
@@ -113,6 +83,75 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
             self.processor.counters.connectionsFinished &+= 1
             close(context)
         }
+    }
+
+    /// Decodes the whole frames in `buffer` and moves its reader index past them.
+    private func decode(
+        _ buffer: inout ByteBuffer, _ context: ChannelHandlerContext, _ now: Int64, _ replies: inout [FrameStreamControl],
+        _ finished: inout Bool, _ failure: inout FrameStreamError?
+    ) {
+        var decoder = self.decoder
+        var session = self.session
+        var processor = self.processor
+        let batch = self.batch
+        let batchSize = self.batchSize
+        var stop = false
+        var problem: FrameStreamError?
+        var replyFrames = replies
+        let consumed = buffer.withUnsafeReadableBytes { bytes -> Int in
+            var offset = 0
+            do {
+                while !stop, let frame = try decoder.next(bytes, from: &offset) {
+                    switch frame {
+                    case .data(let range):
+                        _ = try session.receiveData()
+                        processor.process(frame: UnsafeRawBufferPointer(rebasing: bytes[range]), receivedAt: now, into: &batch.pointee)
+                        if batch.pointee.count >= batchSize { deliver() }
+                    case .control(let control):
+                        let wasStarted = session.isStarted
+                        defer { if !wasStarted && session.isStarted { state.started(context.channel) } }
+                        switch try session.receive(control) {
+                        case .reply(let frame): replyFrames.append(frame)
+                        case .finished(let reply):
+                            if let reply { replyFrames.append(reply) }
+                            stop = true
+                        case .none, .deliver: break
+                        }
+                    case .oversized(let length):
+                        // Before START no data frame is valid: this is a stranger (an HTTP request reads as a
+                        // 1 GB frame), not a dnstap sender with one big message.
+                        guard session.isStarted else {
+                            throw FrameStreamError.unexpected("data frame of \(length) octets before START")
+                        }
+                        processor.counters.oversizedFrames &+= 1
+                    }
+                }
+            } catch let e as FrameStreamError {
+                problem = e
+            } catch {
+                problem = .unexpected("\(error)")
+            }
+            return offset
+        }
+        self.decoder = decoder
+        self.session = session
+        self.processor = processor
+        buffer.moveReaderIndex(forwardBy: consumed)
+        replies = replyFrames
+        if stop { finished = true }
+        if let problem { failure = problem }
+    }
+
+    /// How many more bytes the cut frame at the start of `p` needs to be whole (0: whole, or too long to wait
+    /// for: the decoder then skips or rejects it).
+    static func bytesLacking(_ p: ByteBuffer, maximumFrameLength: Int) -> Int {
+        let have = p.readableBytes
+        guard have >= 4, let length = p.getInteger(at: p.readerIndex, as: UInt32.self) else { return 4 - have }
+        if length != 0 {
+            return Int(length) > maximumFrameLength ? 0 : max(0, 4 + Int(length) - have)
+        }
+        guard have >= 8, let control = p.getInteger(at: p.readerIndex + 4, as: UInt32.self) else { return 8 - have }
+        return Int(control) > FrameStreamControl.maximumLength ? 0 : max(0, 8 + Int(control) - have)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
