@@ -6,78 +6,100 @@ public import SondePacket
 ///
 /// The keys and values are those of ``EventSerializer`` (which writes YAML, and JSON too in the tests that keep
 /// the two in step). Here every run of constant text between two values — a closing quote, a comma, the next
-/// key — is a single literal copy, and no separator state is tracked: the field order is fixed.
+/// key — is a single literal copy, and no separator state is tracked: the field order is fixed. The fixed members
+/// are written through an ``OutputCursor`` into room reserved once per run of them (each run's bound is noted);
+/// names, identities and RDATA, whose length has no small bound, go through the buffer itself.
 public enum JSONFormat {
     /// Writes one event and its newline.
-    @inline(__always)
     ///
     /// The event is read in place in its batch (`event` points there), never copied whole.
+    @inline(__always)
     public static func write(
         _ event: UnsafePointer<DNSEvent>, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
         context: inout FormatContext, into out: inout OutputBuffer
     ) {
         let l = event.pointee.layout
-        out.append("{\"time\":\"")
-        let timeAt = out.count
-        context.time.write(event.pointee.timestamp, into: &out)
-        out.append("\",\"identity\":\"")
+        // 9 + 30 + 14
+        var c = out.cursor(reserving: 64)
+        c.append("{\"time\":\"")
+        let timeAt = out.offset(of: c)
+        context.time.write(event.pointee.timestamp, to: &c)
+        c.append("\",\"identity\":\"")
+        out.commit(c)
         if event.pointee.hasDnstap && event.pointee.dnstap.identity.isPresent {
             context.identity.append(event.pointee.dnstap.identity.bytes(in: event.pointee.dnstapFrame(message)), into: &out)
         } else {
             out.append(identity)
         }
-        out.append("\",\"input\":\"")
-        out.append(event.pointee.input.name)
-        out.append(event.pointee.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
-        out.append(event.pointee.transport.name)
-        out.append("\",\"src_ip\":\"")
-        out.append(address: event.pointee.source)
-        out.append("\",\"src_port\":")
-        out.appendDecimal(UInt64(event.pointee.sourcePort))
-        out.append(",\"dst_ip\":\"")
-        out.append(address: event.pointee.destination)
-        out.append("\",\"dst_port\":")
-        out.appendDecimal(UInt64(event.pointee.destinationPort))
+        // 11 + 6 + 37 + 11 + 12 + 48 + 13 + 5 + 12 + 48 + 13 + 5 + 6 + 5 + 33 + 5 + 22 + 96 (the flags copy) + 11
+        c = out.cursor(reserving: 512)
+        c.append("\",\"input\":\"")
+        c.append(event.pointee.input.name)
+        c.append(event.pointee.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
+        c.append(event.pointee.transport.name)
+        c.append("\",\"src_ip\":\"")
+        c.p += event.pointee.source.writePresentation(to: c.p)
+        c.append("\",\"src_port\":")
+        c.appendDecimal(UInt64(event.pointee.sourcePort))
+        c.append(",\"dst_ip\":\"")
+        c.p += event.pointee.destination.writePresentation(to: c.p)
+        c.append("\",\"dst_port\":")
+        c.appendDecimal(UInt64(event.pointee.destinationPort))
         if event.pointee.markers.contains(.noMessage) {
+            out.commit(c)
             writeWithoutMessage(event, message, timeAt: timeAt, context: &context, into: &out)
             return
         }
-        out.append(",\"id\":")
-        out.appendDecimal(UInt64(l.id))
-        out.append(l.isResponse ? ",\"response\":true,\"opcode\":\"" : ",\"response\":false,\"opcode\":\"")
-        if l.opcode == 0 { out.append("QUERY") } else { DNSOpcode.write(l.opcode, into: &out) }
-        out.append("\",\"rcode\":\"")
-        switch l.rcode {
-        case 0: out.append("NOERROR")
-        case 3: out.append("NXDOMAIN")
-        default: DNSRcode.write(l.rcode, into: &out)
+        c.append(",\"id\":")
+        c.appendDecimal(UInt64(l.id))
+        c.append(l.isResponse ? ",\"response\":true,\"opcode\":\"" : ",\"response\":false,\"opcode\":\"")
+        if let m = DNSOpcode.mnemonic(l.opcode) {
+            c.append(m)
+        } else {
+            c.append("OPCODE")
+            c.appendDecimal(UInt64(l.opcode))
         }
-        flagsText.append(l.flags, into: &out)
+        c.append("\",\"rcode\":\"")
+        switch l.rcode {
+        case 0: c.append("NOERROR")
+        case 3: c.append("NXDOMAIN")
+        default:
+            out.commit(c)
+            DNSRcode.write(l.rcode, into: &out)
+            c = out.cursor(reserving: 128)
+        }
+        flagsText.append(l.flags, to: &c)
         if l.hasQuestion {
-            out.append(",\"qname\":\"")
+            c.append(",\"qname\":\"")
+            out.commit(c)
             DomainName.write(message, at: Int(l.questionOffset), into: &out, quoted: true)
-            out.append("\",\"qtype\":\"")
-            writeType(l.qtype, into: &out)
+            // 11 + 10 + 24 + 5 + 4 * 18 + 12
+            c = out.cursor(reserving: 160)
+            c.append("\",\"qtype\":\"")
+            writeType(l.qtype, to: &c)
             if l.qclass == 1 {
-                out.append("\",\"qclass\":\"IN\",\"size\":")
+                c.append("\",\"qclass\":\"IN\",\"size\":")
             } else {
-                out.append("\",\"qclass\":\"")
-                DNSClass.write(l.qclass, into: &out)
-                out.append("\",\"size\":")
+                c.append("\",\"qclass\":\"")
+                writeClass(l.qclass, to: &c)
+                c.append("\",\"size\":")
             }
         } else {
-            out.append(",\"qname\":null,\"qtype\":null,\"qclass\":null,\"size\":")
+            c.append(",\"qname\":null,\"qtype\":null,\"qclass\":null,\"size\":")
+            out.commit(c)
+            c = out.cursor(reserving: 160)
         }
-        out.appendDecimal(UInt64(message.count))
-        out.append(",\"qd_count\":")
-        out.appendDecimal(UInt64(l.qdCount))
-        out.append(",\"an_count\":")
-        out.appendDecimal(UInt64(l.anCount))
-        out.append(",\"ns_count\":")
-        out.appendDecimal(UInt64(l.nsCount))
-        out.append(",\"ar_count\":")
-        out.appendDecimal(UInt64(l.arCount))
-        out.append(",\"answers\":")
+        c.appendDecimal(UInt64(message.count))
+        c.append(",\"qd_count\":")
+        c.appendDecimal(UInt64(l.qdCount))
+        c.append(",\"an_count\":")
+        c.appendDecimal(UInt64(l.anCount))
+        c.append(",\"ns_count\":")
+        c.appendDecimal(UInt64(l.nsCount))
+        c.append(",\"ar_count\":")
+        c.appendDecimal(UInt64(l.arCount))
+        c.append(",\"answers\":")
+        out.commit(c)
         writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), into: &out)
         out.append(",\"authority\":")
         writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), into: &out)
@@ -87,8 +109,11 @@ public enum JSONFormat {
             into: &out)
         if l.hasEDNS { writeEDNS(l, message, into: &out) }
         if event.pointee.latency >= 0 {
-            out.append(",\"latency\":")
-            writeSeconds(event.pointee.latency, into: &out)
+            // 11 + 20 + 1 + 9
+            c = out.cursor(reserving: 48)
+            c.append(",\"latency\":")
+            writeSeconds(event.pointee.latency, to: &c)
+            out.commit(c)
         }
         if event.pointee.hasDnstap { writeDnstap(event, message, timeAt: timeAt, context: &context, into: &out) }
         if event.pointee.transaction != .none {
@@ -136,22 +161,32 @@ public enum JSONFormat {
         into out: inout OutputBuffer
     ) {
         let frame = event.pointee.dnstapFrame(message)
-        out.append(",\"dnstap_type\":\"")
-        DnstapNames.write(event.pointee.dnstap.messageType, DnstapNames.messageType, into: &out)
+        // 17 + 20 (a type name or number)
+        var c = out.cursor(reserving: 40)
+        c.append(",\"dnstap_type\":\"")
+        if let name = DnstapNames.messageType(event.pointee.dnstap.messageType) {
+            c.append(name)
+        } else {
+            c.appendDecimal(UInt64(event.pointee.dnstap.messageType))
+        }
+        out.commit(c)
         if event.pointee.dnstap.version.isPresent {
             out.append("\",\"version\":\"")
             context.version.append(event.pointee.dnstap.version.bytes(in: frame), into: &out)
         }
+        // 2 * (19 + 30) + 1
+        c = out.cursor(reserving: 100)
         let time = event.pointee.timestamp
         if let t = event.pointee.dnstap.queryTime {
-            out.append("\",\"query_time\":\"")
-            if t == time { out.appendCopy(from: timeAt, count: TimestampWriter.length) } else { context.time.write(t, into: &out) }
+            c.append("\",\"query_time\":\"")
+            if t == time { c.append(out.address(at: timeAt), count: TimestampWriter.length) } else { context.time.write(t, to: &c) }
         }
         if let t = event.pointee.dnstap.responseTime {
-            out.append("\",\"response_time\":\"")
-            if t == time { out.appendCopy(from: timeAt, count: TimestampWriter.length) } else { context.time.write(t, into: &out) }
+            c.append("\",\"response_time\":\"")
+            if t == time { c.append(out.address(at: timeAt), count: TimestampWriter.length) } else { context.time.write(t, to: &c) }
         }
-        out.append(UInt8(ascii: "\""))
+        c.append(UInt8(ascii: "\""))
+        out.commit(c)
         if DnstapFieldsSerializer.hasRareFields(event.pointee.dnstap) {
             var emitter = JSONEmitter(needsComma: true)
             DnstapFieldsSerializer.writeRareFields(
@@ -175,43 +210,67 @@ public enum JSONFormat {
             out.append(written == 0 ? "[{\"name\":\"" : ",{\"name\":\"")
             written += 1
             DomainName.write(message, at: rr.nameOffset, into: &out, quoted: true)
-            out.append("\",\"type\":\"")
-            writeType(rr.type, into: &out)
+            // 10 + 10 + 21 + 10 + 10 + 48 (an address) + 2
+            var c = out.cursor(reserving: 128)
+            c.append("\",\"type\":\"")
+            writeType(rr.type, to: &c)
             if rr.rrclass == 1 {
-                out.append("\",\"class\":\"IN\",\"ttl\":")
+                c.append("\",\"class\":\"IN\",\"ttl\":")
             } else {
-                out.append("\",\"class\":\"")
-                DNSClass.write(rr.rrclass, into: &out)
-                out.append("\",\"ttl\":")
+                c.append("\",\"class\":\"")
+                writeClass(rr.rrclass, to: &c)
+                c.append("\",\"ttl\":")
             }
-            out.appendDecimal(UInt64(rr.ttl))
-            out.append(",\"rdata\":\"")
+            c.appendDecimal(UInt64(rr.ttl))
+            c.append(",\"rdata\":\"")
             // Addresses never hold a quote or a backslash: written straight, with no second look.
             if rr.type == 1 && rr.rdataLength == 4 {
-                out.append(address: IPAddress(ipv4: UInt32(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset, as: UInt32.self))))
+                let a = IPAddress(ipv4: UInt32(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset, as: UInt32.self)))
+                c.p += a.writePresentation(to: c.p)
             } else if rr.type == 28 && rr.rdataLength == 16 {
-                out.append(address: IPAddress(
+                let a = IPAddress(
                     ipv6High: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset, as: UInt64.self)),
-                    low: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset &+ 8, as: UInt64.self))))
+                    low: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: rr.rdataOffset &+ 8, as: UInt64.self)))
+                c.p += a.writePresentation(to: c.p)
             } else {
+                out.commit(c)
                 let start = out.count
                 out.appendRData(rr, message)
                 out.escapeQuotesAndBackslashes(from: start)
+                c = out.cursor(reserving: 2)
             }
-            out.append("\"}")
+            c.append("\"}")
+            out.commit(c)
         }
         out.append(written == 0 ? "[]" : "]")
     }
 
-    /// A type mnemonic, the most frequent ones inline.
+    /// A type mnemonic, the most frequent ones inline; at most 10 bytes (`TYPE65535`).
     @inline(__always)
-    static func writeType(_ code: UInt16, into out: inout OutputBuffer) {
+    static func writeType(_ code: UInt16, to c: inout OutputCursor) {
         switch code {
-        case 1: out.append(UInt8(ascii: "A"))
-        case 28: out.append("AAAA")
-        case 5: out.append("CNAME")
-        case 65: out.append("HTTPS")
-        default: DNSType.write(code, into: &out)
+        case 1: c.append(UInt8(ascii: "A"))
+        case 28: c.append("AAAA")
+        case 5: c.append("CNAME")
+        case 65: c.append("HTTPS")
+        default:
+            if let m = DNSType.mnemonic(code) {
+                c.append(m)
+            } else {
+                c.append("TYPE")
+                c.appendDecimal(UInt64(code))
+            }
+        }
+    }
+
+    /// A class mnemonic, or `CLASS<n>`; at most 10 bytes.
+    @inline(__always)
+    static func writeClass(_ code: UInt16, to c: inout OutputCursor) {
+        if let m = DNSClass.mnemonic(code) {
+            c.append(m)
+        } else {
+            c.append("CLASS")
+            c.appendDecimal(UInt64(code))
         }
     }
 
@@ -219,11 +278,14 @@ public enum JSONFormat {
     static let flagsText = FlagsText()
 
     static func writeEDNS(_ l: MessageLayout, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        out.append(",\"edns\":{\"udp_size\":")
-        out.appendDecimal(UInt64(l.ednsUDPSize))
-        out.append(",\"version\":")
-        out.appendDecimal(UInt64(l.ednsVersion))
-        out.append(l.ednsDO ? ",\"do\":true,\"options\":[" : ",\"do\":false,\"options\":[")
+        // 20 + 5 + 11 + 3 + 27
+        var c = out.cursor(reserving: 72)
+        c.append(",\"edns\":{\"udp_size\":")
+        c.appendDecimal(UInt64(l.ednsUDPSize))
+        c.append(",\"version\":")
+        c.appendDecimal(UInt64(l.ednsVersion))
+        c.append(l.ednsDO ? ",\"do\":true,\"options\":[" : ",\"do\":false,\"options\":[")
+        out.commit(c)
         var options = EDNSOptionCursor(message: message, offset: Int(l.ednsOptionsOffset), length: Int(l.ednsOptionsLength))
         var first = true
         while let (code, data) = options.next() {
@@ -244,14 +306,14 @@ public enum JSONFormat {
         out.append("]}")
     }
 
-    /// Seconds with nanosecond precision (`0.001234567`).
+    /// Seconds with nanosecond precision (`0.001234567`); at most 31 bytes.
     @inline(__always)
-    static func writeSeconds(_ nanoseconds: Int64, into out: inout OutputBuffer) {
-        if nanoseconds < 0 { out.append(UInt8(ascii: "-")) }
+    static func writeSeconds(_ nanoseconds: Int64, to c: inout OutputCursor) {
+        if nanoseconds < 0 { c.append(UInt8(ascii: "-")) }
         let v = UInt64(nanoseconds.magnitude)
-        out.appendDecimal(v / 1_000_000_000)
-        out.append(UInt8(ascii: "."))
-        out.appendNineDigits(UInt32(truncatingIfNeeded: v % 1_000_000_000))
+        c.appendDecimal(v / 1_000_000_000)
+        c.append(UInt8(ascii: "."))
+        c.appendNineDigits(UInt32(truncatingIfNeeded: v % 1_000_000_000))
     }
 }
 
@@ -281,15 +343,17 @@ struct FlagsText: @unchecked Sendable {
         }
     }
 
-    /// Appends the text for the header flags `flags` (the second 16-bit word of the header).
+    /// Writes the text for the header flags `flags` (the second 16-bit word of the header); needs ``stride``
+    /// bytes of room.
     @inline(__always)
-    func append(_ flags: UInt16, into out: inout OutputBuffer) {
+    func append(_ flags: UInt16, to c: inout OutputCursor) {
         // AA 0x0400, TC 0x0200, RD 0x0100, RA 0x0080, AD 0x0020, CD 0x0010 to bits 0...5.
         let f = Int(flags)
         let index = (f >> 10) & 1 | (f >> 8) & 2 | (f >> 6) & 4 | (f >> 4) & 8 | (f >> 1) & 16 | (f << 1) & 32
         let text = UnsafeRawPointer(texts + index &* Self.stride)
         let length = Int(lengths[index])
         // A fixed-size copy of the whole slot is a few vector moves; only `length` bytes count.
-        out.append(reserving: Self.stride) { UnsafeMutableRawPointer($0).copyMemory(from: text, byteCount: Self.stride); return length }
+        UnsafeMutableRawPointer(c.p).copyMemory(from: text, byteCount: Self.stride)
+        c.p += length
     }
 }

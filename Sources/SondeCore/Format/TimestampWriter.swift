@@ -16,6 +16,14 @@ public struct TimestampWriter: Sendable {
 
     /// Appends the timestamp for `nanoseconds` since the Unix epoch.
     public mutating func write(_ nanoseconds: Int64, into out: inout OutputBuffer) {
+        var c = out.cursor(reserving: Self.length)
+        write(nanoseconds, to: &c)
+        out.commit(c)
+    }
+
+    /// Writes the timestamp for `nanoseconds` since the Unix epoch through a cursor with ``length`` bytes of room.
+    @inline(__always)
+    public mutating func write(_ nanoseconds: Int64, to c: inout OutputCursor) {
         var seconds = nanoseconds / 1_000_000_000
         var fraction = nanoseconds % 1_000_000_000
         if fraction < 0 {
@@ -23,13 +31,14 @@ public struct TimestampWriter: Sendable {
             seconds &-= 1
         }
         if seconds != cachedSecond { fill(seconds) }
-        out.reserve(30)
-        withUnsafeBytes(of: &prefix) { out.uncheckedAppend($0.baseAddress!, count: 20) }
-        out.appendNineDigits(UInt32(truncatingIfNeeded: fraction))
-        out.reserve(1)
-        out.uncheckedAppend(UInt8(ascii: "Z"))
+        let raw = UnsafeMutableRawPointer(c.p)
+        raw.storeBytes(of: prefix.0, as: UInt64.self)
+        raw.storeBytes(of: prefix.1, toByteOffset: 8, as: UInt64.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: prefix.2), toByteOffset: 16, as: UInt32.self)
+        c.p += 20
+        c.appendNineDigits(UInt32(truncatingIfNeeded: fraction))
+        c.append(UInt8(ascii: "Z"))
     }
-
 
     mutating func fill(_ seconds: Int64) {
         cachedSecond = seconds

@@ -24,28 +24,33 @@ extension OutputBuffer {
     }
 
     /// `appendDecimal` for values of two digits or more.
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     public mutating func appendDecimalDigits(_ value: UInt64) {
         reserve(20)
+        count &+= Self.writeDecimalDigits(value, to: base + count)
+    }
+
+    /// Writes `value` in decimal at `p` (room for 20 digits); returns the number of digits.
+    @inlinable @inline(never)
+    public static func writeDecimalDigits(_ value: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
         if value < 10 {
-            uncheckedAppend(UInt8(truncatingIfNeeded: value) &+ 0x30)
-            return
+            p[0] = UInt8(truncatingIfNeeded: value) &+ 0x30
+            return 1
         }
         // Ports, IDs, counts, sizes and TTLs are mostly below 100,000: write those with no loop.
+        let pairs = decimalPairs.utf8Start
         if value < 100_000 {
-            let pairs = decimalPairs.utf8Start
             let v = Int(truncatingIfNeeded: value)
-            let p = base + count
             if v < 100 {
                 p[0] = pairs[v &* 2]
                 p[1] = pairs[v &* 2 &+ 1]
-                count &+= 2
+                return 2
             } else if v < 1000 {
                 let lo = (v % 100) &* 2
                 p[0] = UInt8(truncatingIfNeeded: v / 100) &+ 0x30
                 p[1] = pairs[lo]
                 p[2] = pairs[lo &+ 1]
-                count &+= 3
+                return 3
             } else if v < 10_000 {
                 let hi = (v / 100) &* 2
                 let lo = (v % 100) &* 2
@@ -53,7 +58,7 @@ extension OutputBuffer {
                 p[1] = pairs[hi &+ 1]
                 p[2] = pairs[lo]
                 p[3] = pairs[lo &+ 1]
-                count &+= 4
+                return 4
             } else {
                 let mid = (v / 100 % 100) &* 2
                 let lo = (v % 100) &* 2
@@ -62,35 +67,33 @@ extension OutputBuffer {
                 p[2] = pairs[mid &+ 1]
                 p[3] = pairs[lo]
                 p[4] = pairs[lo &+ 1]
-                count &+= 5
+                return 5
             }
-            return
         }
-        // Write backwards into a small stack area, then copy.
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &tmp) { raw in
-            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let pairs = decimalPairs.utf8Start
-            var v = value
-            var i = 24
-            while v >= 100 {
-                let r = Int(v % 100)
-                v /= 100
-                i &-= 2
-                p[i] = pairs[r &* 2]
-                p[i &+ 1] = pairs[r &* 2 &+ 1]
-            }
-            if v >= 10 {
-                let r = Int(v)
-                i &-= 2
-                p[i] = pairs[r &* 2]
-                p[i &+ 1] = pairs[r &* 2 &+ 1]
-            } else {
-                i &-= 1
-                p[i] = UInt8(truncatingIfNeeded: v) &+ 0x30
-            }
-            uncheckedAppend(p + i, count: 24 &- i)
+        // Count the digits, then write from the right two at a time.
+        var digits = 6
+        var limit: UInt64 = 1_000_000
+        while digits < 20 && value >= limit {
+            digits &+= 1
+            limit = limit &* 10
         }
+        var v = value
+        var i = digits
+        while v >= 100 {
+            let r = Int(v % 100) &* 2
+            v /= 100
+            i &-= 2
+            p[i] = pairs[r]
+            p[i &+ 1] = pairs[r &+ 1]
+        }
+        if v >= 10 {
+            let r = Int(v) &* 2
+            p[0] = pairs[r]
+            p[1] = pairs[r &+ 1]
+        } else {
+            p[0] = UInt8(truncatingIfNeeded: v) &+ 0x30
+        }
+        return digits
     }
 
     /// Appends `value` in decimal.
@@ -143,8 +146,14 @@ extension OutputBuffer {
     @inlinable @inline(__always)
     public mutating func appendNineDigits(_ value: UInt32) {
         reserve(9)
+        Self.writeNineDigits(value, to: base + count)
+        count &+= 9
+    }
+
+    /// Writes `value` (below 10^9) as exactly nine digits at `p`.
+    @inlinable @inline(__always)
+    public static func writeNineDigits(_ value: UInt32, to p: UnsafeMutablePointer<UInt8>) {
         let pairs = decimalPairs.utf8Start
-        let p = base + count
         let top = Int(truncatingIfNeeded: value / 10_000_000)  // two digits
         var rest = value % 10_000_000
         let a = Int(truncatingIfNeeded: rest / 100_000) &* 2
@@ -161,7 +170,6 @@ extension OutputBuffer {
         p[6] = pairs[c]
         p[7] = pairs[c &+ 1]
         p[8] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
-        count &+= 9
     }
 
     /// Appends one byte as two hex digits.

@@ -86,39 +86,7 @@ public struct OutputBuffer: ~Copyable {
     /// Appends raw bytes; room must have been reserved.
     @inlinable @inline(__always)
     public mutating func uncheckedAppend(_ bytes: UnsafeRawPointer, count n: Int) {
-        let dst = UnsafeMutableRawPointer(base + count)
-        // Keys, punctuation, labels and addresses are short: copy them with a few overlapping word moves
-        // instead of a call to memmove, which dominates at these sizes.
-        if n <= 32 {
-            if n >= 16 {
-                let a = bytes.loadUnaligned(as: UInt64.self)
-                let b = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                let c = bytes.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self)
-                let d = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-                dst.storeBytes(of: a, as: UInt64.self)
-                dst.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
-                dst.storeBytes(of: c, toByteOffset: n &- 16, as: UInt64.self)
-                dst.storeBytes(of: d, toByteOffset: n &- 8, as: UInt64.self)
-            } else if n >= 8 {
-                let a = bytes.loadUnaligned(as: UInt64.self)
-                let b = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-                dst.storeBytes(of: a, as: UInt64.self)
-                dst.storeBytes(of: b, toByteOffset: n &- 8, as: UInt64.self)
-            } else if n >= 4 {
-                let a = bytes.loadUnaligned(as: UInt32.self)
-                let b = bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
-                dst.storeBytes(of: a, as: UInt32.self)
-                dst.storeBytes(of: b, toByteOffset: n &- 4, as: UInt32.self)
-            } else {
-                var i = 0
-                while i < n {
-                    dst.storeBytes(of: bytes.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
-                    i &+= 1
-                }
-            }
-        } else {
-            dst.copyMemory(from: bytes, byteCount: n)
-        }
+        Self.copySmall(to: UnsafeMutableRawPointer(base + count), from: bytes, count: n)
         count &+= n
     }
 
