@@ -134,19 +134,19 @@ struct ProtobufReader {
         self.end = end
     }
 
-    /// The next tag (field number << 3 | wire type), with a field number in 1 ..< 2^29.
+    /// The next tag (field number << 3 | wire type). The callers' cases are valid tags; ``unknown(_:known:)``
+    /// checks the field number of any other.
     @inlinable @inline(__always)
     mutating func tag() throws(DnstapDecodingError) -> UInt64 {
-        let tag = try varint()
-        guard tag >> 3 != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }
-        guard tag >> 3 < 1 << 29 else { throw DnstapDecodingError(.fieldNumberTooLarge, at: offset) }
-        return tag
+        try varint()
     }
 
     /// A tag no case of the caller took: a field the schema knows (`known(field)`) with the wrong wire type is an
     /// error, any other field is skipped.
     @inlinable
     mutating func unknown(_ tag: UInt64, known: (Int) -> Bool) throws(DnstapDecodingError) {
+        guard tag >> 3 != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }
+        guard tag >> 3 < 1 << 29 else { throw DnstapDecodingError(.fieldNumberTooLarge, at: offset) }
         let field = Int(truncatingIfNeeded: tag >> 3)
         let wire = Int(truncatingIfNeeded: tag & 7)
         if known(field) { throw DnstapDecodingError(.wireType(field: field, type: wire), at: offset) }

@@ -98,15 +98,26 @@ public enum JSONFormat {
         c.appendDecimal(UInt64(l.nsCount))
         c.append(",\"ar_count\":")
         c.appendDecimal(UInt64(l.arCount))
-        c.append(",\"answers\":")
-        out.commit(c)
-        writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), into: &out)
-        out.append(",\"authority\":")
-        writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), into: &out)
-        out.append(",\"additional\":")
-        writeRecords(
-            message, from: Int(l.additionalOffset), count: Int(l.additionalRecords), skipping: Int(l.ednsOptionsOffset),
-            into: &out)
+        // The OPT record that became `edns` is always one of the additional records counted.
+        let additional = Int(l.additionalRecords) - (l.hasEDNS ? 1 : 0)
+        if l.answerRecords == 0 && l.authorityRecords == 0 && additional == 0 {
+            c.append(",\"answers\":[],\"authority\":[],\"additional\":[]")
+            out.commit(c)
+        } else {
+            c.append(",\"answers\":")
+            out.commit(c)
+            writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), into: &out)
+            out.append(",\"authority\":")
+            writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), into: &out)
+            out.append(",\"additional\":")
+            if additional == 0 {
+                out.append("[]")
+            } else {
+                writeRecords(
+                    message, from: Int(l.additionalOffset), count: Int(l.additionalRecords),
+                    skipping: Int(l.ednsOptionsOffset), into: &out)
+            }
+        }
         if l.hasEDNS { writeEDNS(l, message, into: &out) }
         if event.pointee.latency >= 0 {
             // 11 + 20 + 1 + 9
@@ -197,10 +208,13 @@ public enum JSONFormat {
     /// `[{"name":…,"type":…,"class":…,"ttl":…,"rdata":…},…]`: the `count` records from `offset`, except the one
     /// whose RDATA is at `skipping` (the OPT record that became `edns`; -1 for none). Every other record is written,
     /// another OPT included, so the walk never goes past what the decoder counted.
-    @inline(__always)
     static func writeRecords(
         _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, skipping: Int = -1, into out: inout OutputBuffer
     ) {
+        guard count > 0 else {
+            out.append("[]")
+            return
+        }
         var cursor = RecordCursor(message: message, offset: offset)
         var seen = 0
         var written = 0

@@ -91,14 +91,28 @@ public enum DomainName {
     public static func write(
         _ message: UnsafeRawBufferPointer, at start: Int, into out: inout OutputBuffer, quoted: Bool = false
     ) -> Int {
+        // 255 wire octets can expand at most five times (\\DDD when quoted) plus dots.
+        var c = out.cursor(reserving: maxWireLength &* 5 &+ 2)
+        let next = write(message, at: start, to: &c, quoted: quoted)
+        out.commit(c)
+        return next
+    }
+
+    /// ``write(_:at:into:quoted:)`` through a cursor with room for 5 × 255 + 2 bytes; the output pointer stays in
+    /// a register across the label loop.
+    @inlinable
+    @discardableResult
+    public static func write(
+        _ message: UnsafeRawBufferPointer, at start: Int, to c: inout OutputCursor, quoted: Bool = false
+    ) -> Int {
         let count = message.count
         var pos = start
         var runStart = start
         var end = -1
         var hops = 0
-        var wroteLabel = false
-        // 255 wire octets can expand at most five times (\\DDD when quoted) plus dots.
-        out.reserve(maxWireLength &* 5 &+ 2)
+        var p = c.p
+        defer { c.p = p }
+        let first = p
         let classes = presentationClasses.utf8Start
         var budget = maxWireLength
         while pos < count {
@@ -106,7 +120,10 @@ public enum DomainName {
             switch len & 0xC0 {
             case 0x00:
                 if len == 0 {
-                    if !wroteLabel { out.uncheckedAppend(UInt8(ascii: ".")) }
+                    if p == first {
+                        p.pointee = UInt8(ascii: ".")
+                        p += 1
+                    }
                     return end < 0 ? pos &+ 1 : end
                 }
                 budget &-= len &+ 1
@@ -115,27 +132,38 @@ public enum DomainName {
                 let labelEnd = i &+ len
                 while i < labelEnd {
                     let b = message[i]
-                    switch classes[Int(b)] {
-                    case UInt8(ascii: "p"):
-                        out.uncheckedAppend(b)
-                    case UInt8(ascii: "e"):
-                        out.uncheckedAppend(UInt8(ascii: "\\"))
+                    let kind = classes[Int(b)]
+                    if kind == UInt8(ascii: "p") {
+                        p.pointee = b
+                        p += 1
+                    } else if kind == UInt8(ascii: "e") {
+                        p.pointee = UInt8(ascii: "\\")
+                        p += 1
                         if quoted {
-                            out.uncheckedAppend(UInt8(ascii: "\\"))
-                            if b == UInt8(ascii: "\\") || b == UInt8(ascii: "\"") { out.uncheckedAppend(UInt8(ascii: "\\")) }
+                            p.pointee = UInt8(ascii: "\\")
+                            p += 1
+                            if b == UInt8(ascii: "\\") || b == UInt8(ascii: "\"") {
+                                p.pointee = UInt8(ascii: "\\")
+                                p += 1
+                            }
                         }
-                        out.uncheckedAppend(b)
-                    default:
-                        if quoted { out.uncheckedAppend(UInt8(ascii: "\\")) }
-                        out.uncheckedAppend(UInt8(ascii: "\\"))
-                        out.uncheckedAppend(0x30 &+ b / 100)
-                        out.uncheckedAppend(0x30 &+ (b / 10) % 10)
-                        out.uncheckedAppend(0x30 &+ b % 10)
+                        p.pointee = b
+                        p += 1
+                    } else {
+                        if quoted {
+                            p.pointee = UInt8(ascii: "\\")
+                            p += 1
+                        }
+                        p[0] = UInt8(ascii: "\\")
+                        p[1] = 0x30 &+ b / 100
+                        p[2] = 0x30 &+ (b / 10) % 10
+                        p[3] = 0x30 &+ b % 10
+                        p += 4
                     }
                     i &+= 1
                 }
-                out.uncheckedAppend(UInt8(ascii: "."))
-                wroteLabel = true
+                p.pointee = UInt8(ascii: ".")
+                p += 1
                 pos = labelEnd
             case 0xC0:
                 guard pos &+ 1 < count else { return count }
