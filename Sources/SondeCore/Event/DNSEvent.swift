@@ -109,6 +109,7 @@ public struct DNSEvent: Sendable {
     public var dnstap = DnstapLayout()
 
     /// Creates an event.
+    @inlinable
     public init(
         timestamp: Int64, input: InputKind, transport: TransportProtocol, markers: EventMarkers = [],
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,

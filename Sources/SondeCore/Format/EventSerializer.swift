@@ -25,7 +25,7 @@ public struct EscapeCache {
     /// Appends `bytes` escaped (``OutputBuffer/appendJSONEscaped(bytes:)``), from the cache when they repeat.
     @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        if bytes.count == raw.count && (bytes.count == 0 || raw.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+        if bytes.count == raw.count && (bytes.count == 0 || raw.withUnsafeBytes { Self.same($0.baseAddress!, bytes.baseAddress!, bytes.count) }) {
             escaped.withUnsafeBytes { out.append($0) }
             return
         }
@@ -33,6 +33,22 @@ public struct EscapeCache {
         out.appendJSONEscaped(bytes: bytes)
         raw = Array(bytes)
         escaped = out.withBytes { Array($0[start...]) }
+    }
+
+    /// Whether `n` (> 0) bytes at `a` and `b` are equal: identities and versions are short, so two or four
+    /// overlapping word compares instead of a call to memcmp.
+    @inline(__always)
+    static func same(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        @inline(__always) func word(_ p: UnsafeRawPointer, _ at: Int) -> UInt64 { p.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
+        switch n {
+        case 8...16:
+            return (word(a, 0) ^ word(b, 0)) | (word(a, n &- 8) ^ word(b, n &- 8)) == 0
+        case 17...32:
+            return (word(a, 0) ^ word(b, 0)) | (word(a, 8) ^ word(b, 8)) | (word(a, n &- 16) ^ word(b, n &- 16))
+                | (word(a, n &- 8) ^ word(b, n &- 8)) == 0
+        default:
+            return memcmp(a, b, n) == 0
+        }
     }
 }
 

@@ -98,9 +98,15 @@ extension MessageLayout {
                 return false
             }
             let nameEnd: Int
-            do { nameEnd = try DomainName.validate(message, at: pos) } catch {
-                fail(error, section, pos)
-                return false
+            if questionOffset == 12 && message[pos] == 0xC0 && pos &+ 1 < count && message[pos &+ 1] == 12 {
+                // A pointer to the question's name (most answers' owner), which has been validated already: the
+                // walk would end just after the pointer.
+                nameEnd = pos &+ 2
+            } else {
+                do { nameEnd = try DomainName.validate(message, at: pos) } catch {
+                    fail(error, section, pos)
+                    return false
+                }
             }
             guard nameEnd &+ 10 <= count else {
                 fail(.truncatedRecord, section, nameEnd)
