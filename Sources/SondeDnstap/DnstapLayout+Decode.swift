@@ -55,6 +55,17 @@ extension DnstapLayout {
     @inlinable
     public mutating func decode(_ frame: UnsafeRawBufferPointer) throws(DnstapDecodingError) {
         var reader = ProtobufReader(frame, from: 0, to: frame.count)
+        // Encoders write the fields in schema order, each once: take them in that order first, one tag compare
+        // each; the loop below handles anything else (other orders, repeats, unknown fields, errors) exactly as
+        // it would have from here.
+        if reader.take(1 << 3 | 2) { identity = try reader.lengthDelimited() }
+        if reader.take(2 << 3 | 2) { version = try reader.lengthDelimited() }
+        if reader.take(3 << 3 | 2) { extra = try reader.lengthDelimited() }
+        if reader.take(14 << 3 | 2) {
+            let m = try reader.lengthDelimited()
+            try decodeMessage(frame, m)
+        }
+        if reader.take(15 << 3 | 0) { type = UInt32(truncatingIfNeeded: try reader.varint()) }
         while reader.offset < reader.end {
             let tag = try reader.tag()
             switch tag {
@@ -76,6 +87,21 @@ extension DnstapLayout {
         present.insert(.message)
         message = range
         var r = ProtobufReader(frame, from: Int(range.offset), to: Int(range.offset + range.length))
+        // Schema order first, as in `decode` (the loop takes whatever is left).
+        if r.take(1 << 3 | 0) { messageType = UInt32(truncatingIfNeeded: try r.varint()) }
+        if r.take(2 << 3 | 0) { socketFamily = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketFamily) }
+        if r.take(3 << 3 | 0) { socketProtocol = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketProtocol) }
+        if r.take(4 << 3 | 2) { queryAddress = try r.lengthDelimited() }
+        if r.take(5 << 3 | 2) { responseAddress = try r.lengthDelimited() }
+        if r.take(6 << 3 | 0) { queryPort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.queryPort) }
+        if r.take(7 << 3 | 0) { responsePort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.responsePort) }
+        if r.take(8 << 3 | 0) { queryTimeSeconds = try r.varint(); present.insert(.queryTime) }
+        if r.take(9 << 3 | 5) { queryTimeNanoseconds = try r.fixed32(); present.insert(.queryTime) }
+        if r.take(10 << 3 | 2) { queryMessage = try r.lengthDelimited() }
+        if r.take(11 << 3 | 2) { queryZone = try r.lengthDelimited() }
+        if r.take(12 << 3 | 0) { responseTimeSeconds = try r.varint(); present.insert(.responseTime) }
+        if r.take(13 << 3 | 5) { responseTimeNanoseconds = try r.fixed32(); present.insert(.responseTime) }
+        if r.take(14 << 3 | 2) { responseMessage = try r.lengthDelimited() }
         while r.offset < r.end {
             let tag = try r.tag()
             switch tag {
@@ -141,6 +167,14 @@ struct ProtobufReader {
         try varint()
     }
 
+    /// Consumes the next octet when it is the one-octet tag `tag`.
+    @inlinable @inline(__always)
+    mutating func take(_ tag: UInt8) -> Bool {
+        guard offset < end, bytes[offset] == tag else { return false }
+        offset &+= 1
+        return true
+    }
+
     /// A tag no case of the caller took: a field the schema knows (`known(field)`) with the wrong wire type is an
     /// error, any other field is skipped.
     @inlinable
@@ -191,8 +225,22 @@ struct ProtobufReader {
         return v
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func lengthDelimited() throws(DnstapDecodingError) -> DnstapField {
+        // A one-octet length that fits (addresses, names, most DNS messages): no call.
+        if offset < end {
+            let length = Int(bytes[offset])
+            let start = offset &+ 1
+            if length < 0x80 && length <= end &- start {
+                offset = start &+ length
+                return DnstapField(offset: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: length))
+            }
+        }
+        return try longLengthDelimited()
+    }
+
+    @inlinable
+    mutating func longLengthDelimited() throws(DnstapDecodingError) -> DnstapField {
         let at = offset
         let length = try varint()
         guard length <= UInt64(end - offset) else { throw DnstapDecodingError(.lengthPastEnd, at: at) }
