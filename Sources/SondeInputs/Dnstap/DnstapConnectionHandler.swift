@@ -65,8 +65,11 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
         if pending == nil && !finished && failure == nil && buffer.readableBytes > 0 {
             decode(&buffer, context, now, &replies, &finished, &failure)
             if buffer.readableBytes > 0 && !finished && failure == nil {
-                buffer.discardReadBytes()
-                pending = buffer
+                // Only the cut frame's bytes are kept, in a buffer of their own: keeping the read buffer would
+                // copy all of it on the next write (NIO shares it with its allocator).
+                var p = context.channel.allocator.buffer(capacity: max(buffer.readableBytes, 4096))
+                p.writeBuffer(&buffer)
+                pending = p
             }
         }
         for reply in replies {
