@@ -69,10 +69,14 @@ public enum JSONFormat {
             c = out.cursor(reserving: 128)
         }
         flagsText.append(l.flags, to: &c)
+        // Where the question's name was written, for records whose owner points at it.
+        var qname = QuestionText(start: -1, length: 0)
         if l.hasQuestion {
             c.append(",\"qname\":\"")
             out.commit(c)
+            qname.start = out.count
             DomainName.write(message, at: Int(l.questionOffset), into: &out, quoted: true)
+            qname.length = out.count &- qname.start
             // 11 + 10 + 24 + 5 + 4 * 18 + 12
             c = out.cursor(reserving: 160)
             c.append("\",\"qtype\":\"")
@@ -106,16 +110,16 @@ public enum JSONFormat {
         } else {
             c.append(",\"answers\":")
             out.commit(c)
-            writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), into: &out)
+            writeRecords(message, from: Int(l.answerOffset), count: Int(l.answerRecords), qname: qname, into: &out)
             out.append(",\"authority\":")
-            writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), into: &out)
+            writeRecords(message, from: Int(l.authorityOffset), count: Int(l.authorityRecords), qname: qname, into: &out)
             out.append(",\"additional\":")
             if additional == 0 {
                 out.append("[]")
             } else {
                 writeRecords(
                     message, from: Int(l.additionalOffset), count: Int(l.additionalRecords),
-                    skipping: Int(l.ednsOptionsOffset), into: &out)
+                    skipping: Int(l.ednsOptionsOffset), qname: qname, into: &out)
             }
         }
         if l.hasEDNS { writeEDNS(l, message, into: &out) }
@@ -209,7 +213,8 @@ public enum JSONFormat {
     /// whose RDATA is at `skipping` (the OPT record that became `edns`; -1 for none). Every other record is written,
     /// another OPT included, so the walk never goes past what the decoder counted.
     static func writeRecords(
-        _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, skipping: Int = -1, into out: inout OutputBuffer
+        _ message: UnsafeRawBufferPointer, from offset: Int, count: Int, skipping: Int = -1, qname: QuestionText,
+        into out: inout OutputBuffer
     ) {
         guard count > 0 else {
             out.append("[]")
@@ -223,7 +228,12 @@ public enum JSONFormat {
             if rr.rdataOffset == skipping { continue }
             out.append(written == 0 ? "[{\"name\":\"" : ",{\"name\":\"")
             written += 1
-            DomainName.write(message, at: rr.nameOffset, into: &out, quoted: true)
+            if qname.start >= 0 && message[rr.nameOffset] == 0xC0 && message[rr.nameOffset &+ 1] == 12 {
+                // The owner is a pointer to the question's name (offset 12), written a moment ago: copy that text.
+                out.appendCopy(from: qname.start, count: qname.length)
+            } else {
+                DomainName.write(message, at: rr.nameOffset, into: &out, quoted: true)
+            }
             // 10 + 10 + 21 + 10 + 10 + 48 (an address) + 2
             var c = out.cursor(reserving: 128)
             c.append("\",\"type\":\"")
@@ -257,6 +267,12 @@ public enum JSONFormat {
             out.commit(c)
         }
         out.append(written == 0 ? "[]" : "]")
+    }
+
+    /// Where the question's name text is in the output of the event being written (`start` -1: none).
+    struct QuestionText {
+        var start: Int
+        var length: Int
     }
 
     /// A type mnemonic, the most frequent ones inline; at most 10 bytes (`TYPE65535`).
