@@ -115,6 +115,89 @@ final class DnstapFormatTests: XCTestCase {
         XCTAssertEqual(events[5]["protocol"] as? String, "DOQ")
     }
 
+    /// Every member at its widest at once (IPv6 addresses of 39 characters, 5-digit ports and IDs, unknown opcode,
+    /// rcode, types and classes, a 10-digit TTL and dnstap type, escapes in names, 10-digit latency seconds, times
+    /// that differ from `time`): the hand-written writer still equals the generic one, and in debug builds (the
+    /// tests) every cursor run is checked against the room it reserved.
+    func testWidestValuesStayWithinTheWritersBounds() throws {
+        // Header: ID 0xFFFF, every flag, opcode 15, rcode 15; one question, three answers, one additional (OPT).
+        var dns: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0, 1, 0, 3, 0, 0, 0, 1]
+        // A name of 63-octet labels full of octets that need escapes, quoted (up to 5 bytes each when quoted).
+        for _ in 0..<3 { dns += [63] + [UInt8](repeating: 0x22, count: 20) + [UInt8](repeating: 0x5c, count: 20) + [UInt8](repeating: 0x00, count: 23) }
+        dns += [61] + [UInt8](repeating: 0xfe, count: 61) + [0]
+        dns += [0xff, 0xff, 0xff, 0xff]  // TYPE65535 CLASS65535
+        // Answers: an unknown type and class with a 10-digit TTL; the widest IPv6 address; the widest dotted quad.
+        dns += [0xc0, 12, 0xff, 0xfe, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff, 0, 4, 1, 2, 3, 4]
+        dns += [0xc0, 12, 0, 28, 0, 1, 0xff, 0xff, 0xff, 0xff, 0, 16] + [UInt8](repeating: 0xfe, count: 16)
+        dns += [0xc0, 12, 0, 1, 0, 1, 0xff, 0xff, 0xff, 0xff, 0, 4, 255, 255, 255, 255]
+        // OPT: UDP size 65535, extended rcode 0xff, version 255, DO.
+        dns += [0, 0, 41, 0xff, 0xff, 0xff, 0xff, 0x80, 0x00, 0, 0]
+        let address = [UInt8](repeating: 0xfe, count: 16)
+        var frame: [UInt8] = []
+        try dns.withUnsafeBytes { d in
+            try address.withUnsafeBytes { a in
+                var m = DnstapEncoder.Message(type: 0xffff_fffe)  // an unknown response type
+                m.socketFamily = 2
+                m.socketProtocol = 2
+                m.queryAddress = a
+                m.responseAddress = a
+                m.queryPort = 65535
+                m.responsePort = 65535
+                m.queryTime = 1
+                m.responseTime = 9_000_000_000_999_999_999
+                m.responseMessage = d
+                var out = OutputBuffer()
+                let identity = [UInt8](repeating: 0x22, count: 300), version = [UInt8](repeating: 0x5c, count: 300)
+                identity.withUnsafeBytes { i in
+                    version.withUnsafeBytes { v in
+                        DnstapEncoder.writeFrame(identity: i, version: v, extra: nil, messageSize: m.size, into: &out) { m.write(into: &$0) }
+                    }
+                }
+                frame = Array(out.makeArray().dropFirst(4))
+                _ = try XCTUnwrap(Optional(0))
+            }
+        }
+        // The same frame with a header-only message (no question, unknown rcode: the other path of the flags).
+        var headerOnly = frame
+        let at = try XCTUnwrap((0..<headerOnly.count - 12).first { Array(headerOnly[$0..<$0 + 12]) == Array(dns[0..<12]) })
+        headerOnly.replaceSubrange((at + 4)..<(at + 12), with: [UInt8](repeating: 0, count: 8))
+        var batch = EventBatch(identity: "fallback")
+        var processor = DnstapProcessor()
+        frame.withUnsafeBytes { processor.process(frame: $0, receivedAt: 0, into: &batch) }
+        headerOnly.withUnsafeBytes { processor.process(frame: $0, receivedAt: 0, into: &batch) }
+        XCTAssertEqual(processor.counters.events, 2)
+        var formatter = BatchFormatter(format: .json)
+        var fast = OutputBuffer(capacity: 64)
+        formatter.write(batch, into: &fast)
+        var generic = OutputBuffer()
+        var context = FormatContext()
+        var emitter = JSONEmitter()
+        batch.identityEscaped.withUnsafeBytes { identity in
+            batch.forEach { e, m in
+                EventSerializer.write(e, message: m, identity: identity, context: &context, emitter: &emitter, into: &generic)
+            }
+        }
+        XCTAssertEqual(fast.makeString(), generic.makeString())
+        let lines = fast.makeString().split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let event = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let bare = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        XCTAssertTrue(bare["qname"] is NSNull)
+        XCTAssertEqual(bare["qd_count"] as? Int, 0)
+        XCTAssertEqual(bare["opcode"] as? String, "OPCODE15")
+        XCTAssertEqual(event["src_ip"] as? String, "fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe")
+        XCTAssertEqual(event["dnstap_type"] as? String, "4294967294")
+        XCTAssertEqual(event["opcode"] as? String, "OPCODE15")
+        XCTAssertEqual(event["qtype"] as? String, "TYPE65535")
+        XCTAssertEqual(event["latency"] as? Double, 9_000_000_000.999999998)
+        let answers = try XCTUnwrap(event["answers"] as? [[String: Any]])
+        XCTAssertEqual(answers.map { $0["type"] as? String }, ["TYPE65534", "AAAA", "A"])
+        XCTAssertEqual(answers.map { $0["ttl"] as? Int }, [4_294_967_295, 4_294_967_295, 4_294_967_295])
+        XCTAssertEqual(answers[1]["rdata"] as? String, "fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe")
+        XCTAssertEqual(answers[2]["rdata"] as? String, "255.255.255.255")
+        XCTAssertEqual(answers[0]["name"] as? String, event["qname"] as? String)
+    }
+
     func testYAMLTextAndCSVStayWellFormed() throws {
         let batch = try makeBatch()
         func render(_ f: OutputFormat) -> String {

@@ -66,7 +66,8 @@ public enum JSONFormat {
         default:
             out.commit(c)
             DNSRcode.write(l.rcode, into: &out)
-            c = out.cursor(reserving: 128)
+            // 96 (the flags copy) + 50 (no question)
+            c = out.cursor(reserving: 160)
         }
         flagsText.append(l.flags, to: &c)
         // Where the question's name was written, for records whose owner points at it.
@@ -122,15 +123,34 @@ public enum JSONFormat {
                     skipping: Int(l.ednsOptionsOffset), qname: qname, into: &out)
             }
         }
-        if l.hasEDNS { writeEDNS(l, message, into: &out) }
+        // 65 (EDNS without options: 20 + 5 + 11 + 3 + 26) + 32 (latency: 11 + 21) + 37 (dnstap type: 17 + 20)
+        // + 97 (the times: 16 + 30 + 19 + 30 + 1) + 20 (malformed) = 251; with a version, the room is renewed before
+        // the times.
+        c = out.cursor(reserving: 256)
+        if l.hasEDNS {
+            if l.ednsOptionsLength == 0 {
+                c.append(",\"edns\":{\"udp_size\":")
+                c.appendDecimal(UInt64(l.ednsUDPSize))
+                c.append(",\"version\":")
+                c.appendDecimal(UInt64(l.ednsVersion))
+                c.append(l.ednsDO ? ",\"do\":true,\"options\":[]}" : ",\"do\":false,\"options\":[]}")
+            } else {
+                out.commit(c)
+                writeEDNS(l, message, into: &out)
+                c = out.cursor(reserving: 256)
+            }
+        }
         if event.pointee.latency >= 0 {
-            // 11 + 20 + 1 + 9
-            c = out.cursor(reserving: 48)
             c.append(",\"latency\":")
             writeSeconds(event.pointee.latency, to: &c)
-            out.commit(c)
         }
-        if event.pointee.hasDnstap { writeDnstap(event, message, timeAt: timeAt, context: &context, into: &out) }
+        if event.pointee.hasDnstap { writeDnstap(event, message, timeAt: timeAt, context: &context, c: &c, into: &out) }
+        if event.pointee.transaction == .none && event.pointee.markers.rawValue == 0 && !l.isMalformed {
+            c.append(",\"malformed\":false}\n")
+            out.commit(c)
+            return
+        }
+        out.commit(c)
         if event.pointee.transaction != .none {
             out.append(",\"transaction\":\"")
             out.append(event.pointee.transaction.name)
@@ -163,34 +183,38 @@ public enum JSONFormat {
         _ event: UnsafePointer<DNSEvent>, _ message: UnsafeRawBufferPointer, timeAt: Int, context: inout FormatContext,
         into out: inout OutputBuffer
     ) {
-        out.append(event.pointee.dnstap.isQuery ? ",\"response\":false,\"size\":0" : ",\"response\":true,\"size\":0")
-        writeDnstap(event, message, timeAt: timeAt, context: &context, into: &out)
-        out.append(",\"malformed\":false}\n")
+        // 26 + 37 + 97 + 20
+        var c = out.cursor(reserving: 192)
+        c.append(event.pointee.dnstap.isQuery ? ",\"response\":false,\"size\":0" : ",\"response\":true,\"size\":0")
+        writeDnstap(event, message, timeAt: timeAt, context: &context, c: &c, into: &out)
+        c.append(",\"malformed\":false}\n")
+        out.commit(c)
     }
 
     /// The dnstap fields (``DnstapFieldsSerializer``, written here with the keys as literals). A query or response
     /// time equal to the event's `time` (always one of them) is copied from where `time` was written at `timeAt`.
+    ///
+    /// `c` comes in with room for 37 + 97 + 20 bytes (the type, the times, what the caller adds after) and goes out
+    /// with room for 20 (the caller's closing member).
     @inline(__always)
     static func writeDnstap(
         _ event: UnsafePointer<DNSEvent>, _ message: UnsafeRawBufferPointer, timeAt: Int, context: inout FormatContext,
-        into out: inout OutputBuffer
+        c: inout OutputCursor, into out: inout OutputBuffer
     ) {
         let frame = event.pointee.dnstapFrame(message)
-        // 17 + 20 (a type name or number)
-        var c = out.cursor(reserving: 40)
         c.append(",\"dnstap_type\":\"")
         if let name = DnstapNames.messageType(event.pointee.dnstap.messageType) {
             c.append(name)
         } else {
             c.appendDecimal(UInt64(event.pointee.dnstap.messageType))
         }
-        out.commit(c)
         if event.pointee.dnstap.version.isPresent {
-            out.append("\",\"version\":\"")
+            c.append("\",\"version\":\"")
+            out.commit(c)
             context.version.append(event.pointee.dnstap.version.bytes(in: frame), into: &out)
+            // 2 * (19 + 30) + 1 + 20
+            c = out.cursor(reserving: 128)
         }
-        // 2 * (19 + 30) + 1
-        c = out.cursor(reserving: 100)
         let time = event.pointee.timestamp
         if let t = event.pointee.dnstap.queryTime {
             c.append("\",\"query_time\":\"")
@@ -201,11 +225,12 @@ public enum JSONFormat {
             if t == time { c.append(out.address(at: timeAt), count: TimestampWriter.length) } else { context.time.write(t, to: &c) }
         }
         c.append(UInt8(ascii: "\""))
-        out.commit(c)
         if DnstapFieldsSerializer.hasRareFields(event.pointee.dnstap) {
+            out.commit(c)
             var emitter = JSONEmitter(needsComma: true)
             DnstapFieldsSerializer.writeRareFields(
                 event.pointee.dnstap, frame: frame, context: &context, emitter: &emitter, into: &out)
+            c = out.cursor(reserving: 128)
         }
     }
 

@@ -5,16 +5,35 @@
 @frozen
 public struct OutputCursor {
     /// Where the next byte goes.
-    public var p: UnsafeMutablePointer<UInt8>
+    public var p: UnsafeMutablePointer<UInt8> {
+        @inline(__always) get { _p }
+        @inline(__always) set {
+            #if DEBUG
+            // Debug builds (the tests) check every move against the room reserved, so a bound in a writer that
+            // is too small fails a test instead of overwriting memory.
+            precondition(newValue <= end, "an OutputCursor went past the room it reserved")
+            #endif
+            _p = newValue
+        }
+    }
+    @usableFromInline var _p: UnsafeMutablePointer<UInt8>
+    #if DEBUG
+    @usableFromInline let end: UnsafeMutablePointer<UInt8>
+    #endif
 
     @inlinable @inline(__always)
-    public init(_ p: UnsafeMutablePointer<UInt8>) { self.p = p }
+    public init(_ p: UnsafeMutablePointer<UInt8>, room: Int) {
+        _p = p
+        #if DEBUG
+        end = p + room
+        #endif
+    }
 
     /// Appends one byte.
     @inlinable @inline(__always)
     public mutating func append(_ byte: UInt8) {
-        p.pointee = byte
-        p += 1
+        _p.pointee = byte
+        p = _p + 1
     }
 
     /// Appends a literal; a constant one becomes a few immediate stores.
@@ -26,8 +45,8 @@ public struct OutputCursor {
     /// Appends raw bytes.
     @inlinable @inline(__always)
     public mutating func append(_ bytes: UnsafeRawPointer, count n: Int) {
-        OutputBuffer.copySmall(to: UnsafeMutableRawPointer(p), from: bytes, count: n)
-        p += n
+        OutputBuffer.copySmall(to: UnsafeMutableRawPointer(_p), from: bytes, count: n)
+        p = _p + n
     }
 
     /// Appends `value` in decimal; single digits inline.
@@ -53,12 +72,15 @@ extension OutputBuffer {
     @inlinable @inline(__always)
     public mutating func cursor(reserving n: Int) -> OutputCursor {
         reserve(n)
-        return OutputCursor(base + count)
+        return OutputCursor(base + count, room: n)
     }
 
     /// Takes back what was written through `cursor` (made by ``cursor(reserving:)`` with nothing appended since).
     @inlinable @inline(__always)
     public mutating func commit(_ cursor: OutputCursor) {
+        // A writer that went past the room it reserved has already overwritten memory; debug builds (the tests)
+        // stop here rather than go on.
+        assert(cursor.p - base <= capacity && cursor.p - base >= count, "an OutputCursor wrote past its reserved room")
         count = cursor.p - base
     }
 
