@@ -11,7 +11,7 @@ public struct DnstapField: Sendable, Equatable {
     }
 
     /// An absent field.
-    public static let absent = DnstapField(offset: -1, length: 0)
+    @inlinable public static var absent: DnstapField { DnstapField(offset: -1, length: 0) }
     @inlinable public var isPresent: Bool { offset >= 0 }
 
     /// The field's bytes in `frame` (empty when absent).
@@ -39,17 +39,17 @@ public struct DnstapLayout: Sendable {
     public struct Presence: OptionSet, Sendable {
         public var rawValue: UInt16
         @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
-        public static let message = Presence(rawValue: 1 << 0)
-        public static let queryPort = Presence(rawValue: 1 << 1)
-        public static let responsePort = Presence(rawValue: 1 << 2)
-        public static let queryTime = Presence(rawValue: 1 << 3)
-        public static let responseTime = Presence(rawValue: 1 << 4)
-        public static let policy = Presence(rawValue: 1 << 5)
-        public static let policyAction = Presence(rawValue: 1 << 6)
-        public static let policyMatch = Presence(rawValue: 1 << 7)
-        public static let socketFamily = Presence(rawValue: 1 << 8)
-        public static let socketProtocol = Presence(rawValue: 1 << 9)
-        public static let httpProtocol = Presence(rawValue: 1 << 10)
+        @inlinable public static var message: Presence { Presence(rawValue: 1 << 0) }
+        @inlinable public static var queryPort: Presence { Presence(rawValue: 1 << 1) }
+        @inlinable public static var responsePort: Presence { Presence(rawValue: 1 << 2) }
+        @inlinable public static var queryTime: Presence { Presence(rawValue: 1 << 3) }
+        @inlinable public static var responseTime: Presence { Presence(rawValue: 1 << 4) }
+        @inlinable public static var policy: Presence { Presence(rawValue: 1 << 5) }
+        @inlinable public static var policyAction: Presence { Presence(rawValue: 1 << 6) }
+        @inlinable public static var policyMatch: Presence { Presence(rawValue: 1 << 7) }
+        @inlinable public static var socketFamily: Presence { Presence(rawValue: 1 << 8) }
+        @inlinable public static var socketProtocol: Presence { Presence(rawValue: 1 << 9) }
+        @inlinable public static var httpProtocol: Presence { Presence(rawValue: 1 << 10) }
     }
 
     public var present: Presence = []

@@ -37,15 +37,15 @@ public enum TransportProtocol: UInt8, Sendable, CaseIterable {
 /// Facts about how a message was captured, beyond its own bytes.
 public struct EventMarkers: OptionSet, Sendable, Hashable {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// The capture's snap length cut the message short.
-    public static let captureTruncated = EventMarkers(rawValue: 1 << 0)
+    @inlinable public static var captureTruncated: EventMarkers { EventMarkers(rawValue: 1 << 0) }
     /// The message was put together from several TCP segments.
-    public static let tcpReassembled = EventMarkers(rawValue: 1 << 1)
+    @inlinable public static var tcpReassembled: EventMarkers { EventMarkers(rawValue: 1 << 1) }
     /// The message was put together from IP fragments.
-    public static let ipDefragmented = EventMarkers(rawValue: 1 << 2)
+    @inlinable public static var ipDefragmented: EventMarkers { EventMarkers(rawValue: 1 << 2) }
     /// The dnstap message carried no DNS message (the event has only the dnstap fields).
-    public static let noMessage = EventMarkers(rawValue: 1 << 3)
+    @inlinable public static var noMessage: EventMarkers { EventMarkers(rawValue: 1 << 3) }
 }
 
 /// Where an event stands in a query/response transaction (set by matching).

@@ -191,19 +191,19 @@ public struct TCPFlags: OptionSet, Sendable, Hashable {
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// No more data from the sender.
-    public static let fin = TCPFlags(rawValue: 0x01)
+    @inlinable public static var fin: TCPFlags { TCPFlags(rawValue: 0x01) }
     /// Synchronize sequence numbers.
-    public static let syn = TCPFlags(rawValue: 0x02)
+    @inlinable public static var syn: TCPFlags { TCPFlags(rawValue: 0x02) }
     /// Reset the connection.
-    public static let rst = TCPFlags(rawValue: 0x04)
+    @inlinable public static var rst: TCPFlags { TCPFlags(rawValue: 0x04) }
     /// Push function.
-    public static let psh = TCPFlags(rawValue: 0x08)
+    @inlinable public static var psh: TCPFlags { TCPFlags(rawValue: 0x08) }
     /// The acknowledgment field is significant.
-    public static let ack = TCPFlags(rawValue: 0x10)
+    @inlinable public static var ack: TCPFlags { TCPFlags(rawValue: 0x10) }
     /// Urgent pointer field is significant.
-    public static let urg = TCPFlags(rawValue: 0x20)
+    @inlinable public static var urg: TCPFlags { TCPFlags(rawValue: 0x20) }
     /// ECN-Echo (RFC 3168).
-    public static let ece = TCPFlags(rawValue: 0x40)
+    @inlinable public static var ece: TCPFlags { TCPFlags(rawValue: 0x40) }
     /// Congestion Window Reduced (RFC 3168).
-    public static let cwr = TCPFlags(rawValue: 0x80)
+    @inlinable public static var cwr: TCPFlags { TCPFlags(rawValue: 0x80) }
 }

@@ -38,7 +38,7 @@ public struct IPAddress: Sendable, Hashable {
     }
 
     /// `0.0.0.0`, the value of address fields a decoder did not reach.
-    public static let unspecifiedIPv4 = IPAddress(ipv4: 0)
+    @inlinable public static var unspecifiedIPv4: IPAddress { IPAddress(ipv4: 0) }
 
     /// The IPv4 address as a 32-bit value, or nil for IPv6.
     @inlinable
