@@ -1,5 +1,6 @@
 public import SondeDNS
 public import SondeDnstap
+public import SondePacket
 
 /// A batch of events and the bytes of their DNS messages, reused from batch to batch.
 ///
@@ -84,18 +85,20 @@ public struct EventBatch: ~Copyable {
     }
 
     /// Adds an event from dnstap, built in place: the frame is copied into the batch, then `build` fills a blank
-    /// event from that copy and returns where the DNS message is in the frame (absent: the event has none), or nil
+    /// event (time `receivedAt`, input dnstap) from that copy and returns where the DNS message is in the frame (absent: the event has none), or nil
     /// to keep nothing (a frame that does not decode). No event is copied on the way.
     @inlinable
     public mutating func appendDnstap(
-        frame: UnsafeRawBufferPointer, blank: DNSEvent, _ build: (inout DNSEvent, UnsafeRawBufferPointer) -> DnstapField?
+        frame: UnsafeRawBufferPointer, receivedAt: Int64, _ build: (inout DNSEvent, UnsafeRawBufferPointer) -> DnstapField?
     ) {
         if _count == eventCapacity { growEvents() }
         if byteCount &+ frame.count > byteCapacity { growBytes(byteCount &+ frame.count) }
         let copy = bytes + byteCount
         if let src = frame.baseAddress { copy.copyMemory(from: src, byteCount: frame.count) }
         let slot = events + _count
-        slot.initialize(to: blank)
+        slot.initialize(to: DNSEvent(
+            timestamp: receivedAt, input: .dnstap, transport: .udp,
+            source: .unspecifiedIPv4, destination: .unspecifiedIPv4, sourcePort: 0, destinationPort: 0))
         guard let message = build(&slot.pointee, UnsafeRawBufferPointer(start: copy, count: frame.count)) else {
             slot.deinitialize(count: 1)
             return

@@ -21,10 +21,7 @@ public struct DnstapProcessor: Sendable {
         counters.bytes &+= UInt64(frame.count)
         var failed = false
         var withoutMessage = false
-        let blank = DNSEvent(
-            timestamp: receivedAt, input: .dnstap, transport: .udp,
-            source: .unspecifiedIPv4, destination: .unspecifiedIPv4, sourcePort: 0, destinationPort: 0)
-        batch.appendDnstap(frame: frame, blank: blank) { e, frame in
+        batch.appendDnstap(frame: frame, receivedAt: receivedAt) { e, frame in
             do {
                 try e.dnstap.decode(frame)
             } catch {
