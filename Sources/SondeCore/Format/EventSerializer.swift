@@ -19,19 +19,22 @@ public struct FormatContext {
 public struct EscapeCache {
     var raw: [UInt8] = []
     var escaped: [UInt8] = []
+    /// `raw.count`, kept beside it so the per-event test reads a field instead of calling into the array.
+    var rawCount = 0
 
     public init() {}
 
     /// Appends `bytes` escaped (``OutputBuffer/appendJSONEscaped(bytes:)``), from the cache when they repeat.
     @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        if bytes.count == raw.count && (bytes.count == 0 || raw.withUnsafeBytes { Self.same($0.baseAddress!, bytes.baseAddress!, bytes.count) }) {
+        if bytes.count == rawCount && (rawCount == 0 || raw.withUnsafeBytes { Self.same($0.baseAddress!, bytes.baseAddress!, bytes.count) }) {
             escaped.withUnsafeBytes { out.append($0) }
             return
         }
         let start = out.count
         out.appendJSONEscaped(bytes: bytes)
         raw = Array(bytes)
+        rawCount = raw.count
         escaped = out.withBytes { Array($0[start...]) }
     }
 
