@@ -49,11 +49,15 @@ public struct OutputCursor {
         p = _p + n
     }
 
-    /// Appends `value` in decimal; single digits inline.
+    /// Appends `value` in decimal; one and two digits inline.
     @inlinable @inline(__always)
     public mutating func appendDecimal(_ value: UInt64) {
         if value < 10 {
             append(UInt8(truncatingIfNeeded: value) &+ 0x30)
+        } else if value < 100 {
+            let pair = UnsafeRawPointer(decimalPairs.utf8Start).loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: value) &* 2, as: UInt16.self)
+            UnsafeMutableRawPointer(_p).storeBytes(of: pair, as: UInt16.self)
+            p = _p + 2
         } else {
             p += OutputBuffer.writeDecimalDigits(value, to: p)
         }
