@@ -21,12 +21,12 @@ public struct FrameStreamReaderStateMachine: Sendable {
         case finished(reply: FrameStreamControl?)
     }
 
-    enum State: Sendable { case initial, accepted, started, stopped }
+    @usableFromInline enum State: Sendable { case initial, accepted, started, stopped }
 
     /// The content type read.
     public let contentType: [UInt8]
     let mode: Mode
-    var state = State.initial
+    @usableFromInline var state = State.initial
     var bidirectional = false
 
     /// A reader of `contentType` frames (dnstap's by default).
@@ -36,7 +36,7 @@ public struct FrameStreamReaderStateMachine: Sendable {
     }
 
     /// Whether START has come and STOP has not.
-    public var isStarted: Bool { state == .started }
+    @inlinable public var isStarted: Bool { state == .started }
     /// Whether the session ended with STOP.
     public var isFinished: Bool { state == .stopped }
 
@@ -63,10 +63,14 @@ public struct FrameStreamReaderStateMachine: Sendable {
     }
 
     /// A data frame came: deliver it when the session has started.
+    @inlinable
     public func receiveData() throws(FrameStreamError) -> Action {
-        guard state == .started else { throw .unexpected("data frame \(stateDescription)") }
+        guard state == .started else { throw notStarted() }
         return .deliver
     }
+
+    @usableFromInline
+    func notStarted() -> FrameStreamError { .unexpected("data frame \(stateDescription)") }
 
     var stateDescription: String {
         switch state {
