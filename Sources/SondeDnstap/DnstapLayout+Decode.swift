@@ -67,7 +67,7 @@ extension DnstapLayout {
         }
         if reader.take(15 << 3 | 0) { type = UInt32(truncatingIfNeeded: try reader.varint()) }
         while reader.offset < reader.end {
-            let tag = try reader.tag()
+            let tag = try reader.varint()
             switch tag {
             case 1 << 3 | 2: identity = try reader.lengthDelimited()
             case 2 << 3 | 2: version = try reader.lengthDelimited()
@@ -103,7 +103,7 @@ extension DnstapLayout {
         if r.take(13 << 3 | 5) { responseTimeNanoseconds = try r.fixed32(); present.insert(.responseTime) }
         if r.take(14 << 3 | 2) { responseMessage = try r.lengthDelimited() }
         while r.offset < r.end {
-            let tag = try r.tag()
+            let tag = try r.varint()
             switch tag {
             case 1 << 3 | 0: messageType = UInt32(truncatingIfNeeded: try r.varint())
             case 2 << 3 | 0: socketFamily = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.socketFamily)
@@ -134,7 +134,7 @@ extension DnstapLayout {
         policy = range
         var r = ProtobufReader(frame, from: Int(range.offset), to: Int(range.offset + range.length))
         while r.offset < r.end {
-            let tag = try r.tag()
+            let tag = try r.varint()
             switch tag {
             case 1 << 3 | 2: policyType = try r.lengthDelimited()
             case 2 << 3 | 2: policyRule = try r.lengthDelimited()
@@ -160,13 +160,6 @@ struct ProtobufReader {
         self.end = end
     }
 
-    /// The next tag (field number << 3 | wire type). The callers' cases are valid tags; ``unknown(_:known:)``
-    /// checks the field number of any other.
-    @inlinable @inline(__always)
-    mutating func tag() throws(DnstapDecodingError) -> UInt64 {
-        try varint()
-    }
-
     /// Consumes the next octet when it is the one-octet tag `tag`.
     @inlinable @inline(__always)
     mutating func take(_ tag: UInt8) -> Bool {
@@ -175,8 +168,9 @@ struct ProtobufReader {
         return true
     }
 
-    /// A tag no case of the caller took: a field the schema knows (`known(field)`) with the wrong wire type is an
-    /// error, any other field is skipped.
+    /// A tag no case of the caller took (the callers' cases are all valid tags, so the field number is checked only
+    /// here): field number 0 or past 2^29 - 1 is an error, and so is a field the schema knows (`known(field)`) with
+    /// the wrong wire type; any other field is skipped.
     @inlinable
     mutating func unknown(_ tag: UInt64, known: (Int) -> Bool) throws(DnstapDecodingError) {
         guard tag >> 3 != 0 else { throw DnstapDecodingError(.fieldNumberZero, at: offset) }

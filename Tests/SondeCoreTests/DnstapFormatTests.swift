@@ -75,19 +75,9 @@ final class DnstapFormatTests: XCTestCase {
 
     func testJSONIsValidAndTheHandWrittenWriterMatchesTheGenericOne() throws {
         let batch = try makeBatch()
-        var formatter = BatchFormatter(format: .json)
-        var fast = OutputBuffer()
-        formatter.write(batch, into: &fast)
-        var generic = OutputBuffer()
-        var context = FormatContext()
-        var emitter = JSONEmitter()
-        batch.identityEscaped.withUnsafeBytes { identity in
-            batch.forEach { e, m in
-                EventSerializer.write(e, message: m, identity: identity, context: &context, emitter: &emitter, into: &generic)
-            }
-        }
-        XCTAssertEqual(fast.makeString(), generic.makeString())
-        let events = try fast.makeString().split(separator: "\n").map {
+        let fast = handWrittenJSON(batch)
+        XCTAssertEqual(fast, genericJSON(batch))
+        let events = try fast.split(separator: "\n").map {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
         }
         XCTAssertEqual(events.count, 14)
@@ -166,19 +156,9 @@ final class DnstapFormatTests: XCTestCase {
         frame.withUnsafeBytes { processor.process(frame: $0, receivedAt: 0, into: &batch) }
         headerOnly.withUnsafeBytes { processor.process(frame: $0, receivedAt: 0, into: &batch) }
         XCTAssertEqual(processor.counters.events, 2)
-        var formatter = BatchFormatter(format: .json)
-        var fast = OutputBuffer(capacity: 64)
-        formatter.write(batch, into: &fast)
-        var generic = OutputBuffer()
-        var context = FormatContext()
-        var emitter = JSONEmitter()
-        batch.identityEscaped.withUnsafeBytes { identity in
-            batch.forEach { e, m in
-                EventSerializer.write(e, message: m, identity: identity, context: &context, emitter: &emitter, into: &generic)
-            }
-        }
-        XCTAssertEqual(fast.makeString(), generic.makeString())
-        let lines = fast.makeString().split(separator: "\n")
+        let fast = handWrittenJSON(batch, capacity: 64)
+        XCTAssertEqual(fast, genericJSON(batch))
+        let lines = fast.split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
         let event = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         let bare = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])

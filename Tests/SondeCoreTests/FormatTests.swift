@@ -43,19 +43,8 @@ final class FormatTests: XCTestCase {
                 if i % 7 == 0 { e.markers = [.tcpReassembled, .captureTruncated] }
                 f.message.withUnsafeBytes { batch.append(e, message: $0) }
             }
-            var formatter = BatchFormatter(format: .json)
-            var fast = OutputBuffer()
-            formatter.write(batch, into: &fast)
-            var generic = OutputBuffer()
-            var context = FormatContext()
-            var emitter = JSONEmitter()
-            batch.identityEscaped.withUnsafeBytes { identity in
-                batch.forEach { e, m in
-                    EventSerializer.write(e, message: m, identity: identity, context: &context, emitter: &emitter, into: &generic)
-                }
-            }
-            let a = fast.makeString().split(separator: "\n")
-            let b = generic.makeString().split(separator: "\n")
+            let a = handWrittenJSON(batch).split(separator: "\n")
+            let b = genericJSON(batch).split(separator: "\n")
             XCTAssertEqual(a.count, b.count)
             for (x, y) in zip(a, b) where x != y {
                 XCTFail("\(file):\n\(x)\n\(y)")

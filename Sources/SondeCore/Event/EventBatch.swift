@@ -67,23 +67,6 @@ public struct EventBatch: ~Copyable {
         _count &+= 1
     }
 
-    /// Adds an event from dnstap with a copy of its whole frame; `message` locates the DNS message in the frame
-    /// (absent: the event has none).
-    @inlinable
-    public mutating func append(_ event: DNSEvent, frame: UnsafeRawBufferPointer, message: DnstapField) {
-        if _count == eventCapacity { growEvents() }
-        if byteCount &+ frame.count > byteCapacity { growBytes(byteCount &+ frame.count) }
-        var e = event
-        e.recordOffset = Int32(byteCount)
-        e.recordLength = Int32(frame.count)
-        e.messageOffset = Int32(byteCount) &+ max(message.offset, 0)
-        e.messageLength = message.isPresent ? message.length : 0
-        if let src = frame.baseAddress { (bytes + byteCount).copyMemory(from: src, byteCount: frame.count) }
-        byteCount &+= frame.count
-        (events + _count).initialize(to: e)
-        _count &+= 1
-    }
-
     /// Adds an event from dnstap, built in place: the frame is copied into the batch, then `build` fills a blank
     /// event (time `receivedAt`, input dnstap) from that copy and returns where the DNS message is in the frame (absent: the event has none), or nil
     /// to keep nothing (a frame that does not decode). No event is copied on the way.

@@ -14,48 +14,17 @@
 /// ends, which both rejects loops and bounds the walk; the hop count is bounded as well.
 public enum DomainName {
     /// The largest wire length of a name, root label included (RFC 1035 §3.1).
-    public static let maxWireLength = 255
+    @inlinable public static var maxWireLength: Int { 255 }
     /// At most one pointer per two bytes of a 255-byte name would be needed to spell any legal name; 127 hops is
     /// therefore more than any real name uses and stops a crafted chain early.
-    public static let maxPointerHops = 127
+    @inlinable public static var maxPointerHops: Int { 127 }
 
     /// Walks the name at `start`, checking every label and pointer.
     ///
     /// - Returns: the offset just after the name where it is written (after its first pointer, if any).
     @inlinable
     public static func validate(_ message: UnsafeRawBufferPointer, at start: Int) throws(DNSDecodingError.Reason) -> Int {
-        let count = message.count
-        var pos = start
-        var runStart = start
-        var end = -1
-        var length = 1  // the root label
-        var hops = 0
-        while true {
-            guard pos < count else { throw .truncatedName }
-            let len = Int(message[pos])
-            switch len & 0xC0 {
-            case 0x00:
-                if len == 0 { return end < 0 ? pos &+ 1 : end }
-                length &+= len &+ 1
-                guard length <= maxWireLength else { throw .nameTooLong }
-                guard pos &+ 1 &+ len <= count else { throw .truncatedName }
-                pos &+= 1 &+ len
-            case 0xC0:
-                guard pos &+ 1 < count else { throw .truncatedName }
-                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
-                if end < 0 { end = pos &+ 2 }
-                guard target < count else { throw .pointerOutOfRange }
-                if target >= runStart {
-                    throw target >= pos ? (target == pos ? .pointerLoop : .forwardPointer) : .pointerLoop
-                }
-                hops &+= 1
-                guard hops <= maxPointerHops else { throw .pointerLoop }
-                pos = target
-                runStart = target
-            default:
-                throw .badLabelType
-            }
-        }
+        try walk(message, at: start, hashing: false).end
     }
 
     /// The offset just after the name written at `start`, without following pointers (so without checking
@@ -221,6 +190,16 @@ public enum DomainName {
     public static func validateHashing(
         _ message: UnsafeRawBufferPointer, at start: Int
     ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) {
+        try walk(message, at: start, hashing: true)
+    }
+
+    /// The walk behind ``validate(_:at:)`` and ``validateHashing(_:at:)``: every label and pointer checked, and
+    /// with `hashing` (a constant at each call, so the other form carries no hashing code) the labels mixed into
+    /// ``foldedHash(_:at:)``'s hash as they pass.
+    @inlinable @inline(__always)
+    static func walk(
+        _ message: UnsafeRawBufferPointer, at start: Int, hashing: Bool
+    ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) {
         let count = message.count
         var pos = start
         var runStart = start
@@ -233,12 +212,12 @@ public enum DomainName {
             let len = Int(message[pos])
             switch len & 0xC0 {
             case 0x00:
-                h = hashMix(h, UInt64(len) | 0x100)
+                if hashing { h = hashMix(h, UInt64(len) | 0x100) }
                 if len == 0 { return (end < 0 ? pos &+ 1 : end, h | 1) }
                 length &+= len &+ 1
                 guard length <= maxWireLength else { throw .nameTooLong }
                 guard pos &+ 1 &+ len <= count else { throw .truncatedName }
-                h = hashLabel(message, from: pos &+ 1, length: len, into: h)
+                if hashing { h = hashLabel(message, from: pos &+ 1, length: len, into: h) }
                 pos &+= 1 &+ len
             case 0xC0:
                 guard pos &+ 1 < count else { throw .truncatedName }
@@ -258,7 +237,7 @@ public enum DomainName {
         }
     }
 
-    @usableFromInline static let hashSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    @inlinable static var hashSeed: UInt64 { 0x9E37_79B9_7F4A_7C15 }
 
     @inlinable @inline(__always)
     static func hashMix(_ h: UInt64, _ v: UInt64) -> UInt64 {
