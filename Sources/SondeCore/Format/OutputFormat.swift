@@ -30,33 +30,46 @@ public struct BatchFormatter {
 
     /// Appends every event of `batch` to `out`.
     public mutating func write(_ batch: borrowing EventBatch, into out: inout OutputBuffer) {
-        batch.identityEscaped.withUnsafeBytes { identity in
+        write(batch, into: &out, drainingAt: .max) { _ in }
+    }
+
+    /// Appends every event of `batch` to `out`, handing `out` to `drain` whenever it holds `limit` bytes or more
+    /// after an event, so the buffer stays small enough to stay in the cache however large the batch.
+    public mutating func write(
+        _ batch: borrowing EventBatch, into out: inout OutputBuffer, drainingAt limit: Int,
+        _ drain: (inout OutputBuffer) throws -> Void
+    ) rethrows {
+        try batch.identityEscaped.withUnsafeBytes { identity in
             switch format {
             case .json:
-                batch.forEachInPlace { e, message in
+                try batch.forEachInPlace { e, message in
                     JSONFormat.write(e, message: message, identity: identity, context: &context, into: &out)
+                    if out.count >= limit { try drain(&out) }
                 }
-            case .yaml: writeStructured(batch, identity, YAMLEmitter(), &out)
+            case .yaml: try writeStructured(batch, identity, YAMLEmitter(), &out, limit, drain)
             case .text:
-                batch.forEach { e, message in
+                try batch.forEach { e, message in
                     TextFormat.write(e, message: message, identity: identity, context: &context, into: &out)
+                    if out.count >= limit { try drain(&out) }
                 }
             case .csv:
-                batch.forEach { e, message in
+                try batch.forEach { e, message in
                     CSVFormat.write(e, message: message, identity: identity, context: &context, into: &out)
+                    if out.count >= limit { try drain(&out) }
                 }
             }
         }
     }
 
-
     mutating func writeStructured<E: StructuredEmitter>(
-        _ batch: borrowing EventBatch, _ identity: UnsafeRawBufferPointer, _ emitter: E, _ out: inout OutputBuffer
-    ) {
+        _ batch: borrowing EventBatch, _ identity: UnsafeRawBufferPointer, _ emitter: E, _ out: inout OutputBuffer,
+        _ limit: Int, _ drain: (inout OutputBuffer) throws -> Void
+    ) rethrows {
         var emitter = emitter
-        batch.forEach { e, message in
+        try batch.forEach { e, message in
             EventSerializer.write(
                 e, message: message, identity: identity, context: &context, emitter: &emitter, into: &out)
+            if out.count >= limit { try drain(&out) }
         }
     }
 }

@@ -70,12 +70,16 @@ public final class TrafficSummary {
     /// OPCODE of all messages.
     public var opcodes: [UInt64] { Array(UnsafeBufferPointer(start: opcodeTable, count: 16)) }
 
+    /// What ``NameTable/warm(_:)`` read, kept so the reads are not optimised away.
+    private var warmth: UInt64 = 0
+
     /// Counts every event of `batch`.
     public func add(_ batch: borrowing EventBatch) {
         var t = totals
         var nameTable = names.table
         let transports = transportTable, qtypes = qtypeTable, rcodes = rcodeTable, opcodes = opcodeTable
         let dnstapTypes = dnstapTypeTable
+        warmth = nameTable.warm(batch)
         batch.forEach { e, message in
             let l = e.layout
             t.messages &+= 1
