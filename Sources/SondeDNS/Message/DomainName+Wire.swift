@@ -149,39 +149,13 @@ public enum DomainName {
         return end < 0 ? count : end
     }
 
-    /// A 64-bit hash of the name at `start` with ASCII letters folded to lower case, computed in one walk
-    /// without copying: the key by which names are counted and queries matched to responses.
+    /// A 64-bit hash of the name at `start` with ASCII letters folded to lower case: the key by which names are
+    /// counted and queries matched to responses. It is the hash of the name's uncompressed wire form, so a
+    /// compressed name and the same name written out hash alike.
     /// - Returns: the hash, or 0 when the name is not well formed.
     @inlinable
     public static func foldedHash(_ message: UnsafeRawBufferPointer, at start: Int) -> UInt64 {
-        let count = message.count
-        var pos = start
-        var runStart = start
-        var hops = 0
-        var total = 0
-        var h = hashSeed
-        while pos < count {
-            let len = Int(message[pos])
-            switch len & 0xC0 {
-            case 0x00:
-                total &+= len &+ 1
-                guard total <= maxWireLength, pos &+ 1 &+ len <= count else { return 0 }
-                h = hashMix(h, UInt64(len) | 0x100)
-                if len == 0 { return h | 1 }
-                h = hashLabel(message, from: pos &+ 1, length: len, into: h)
-                pos &+= 1 &+ len
-            case 0xC0:
-                guard pos &+ 1 < count else { return 0 }
-                let target = (len & 0x3F) << 8 | Int(message[pos &+ 1])
-                hops &+= 1
-                guard target < runStart, hops <= maxPointerHops else { return 0 }
-                pos = target
-                runStart = target
-            default:
-                return 0
-            }
-        }
-        return 0
+        do { return try walk(message, at: start, hashing: true).hash } catch { return 0 }
     }
 
     /// ``validate(_:at:)`` and ``foldedHash(_:at:)`` in one walk, for the question name that both need.
@@ -193,9 +167,10 @@ public enum DomainName {
         try walk(message, at: start, hashing: true)
     }
 
-    /// The walk behind ``validate(_:at:)`` and ``validateHashing(_:at:)``: every label and pointer checked, and
-    /// with `hashing` (a constant at each call, so the other form carries no hashing code) the labels mixed into
-    /// ``foldedHash(_:at:)``'s hash as they pass.
+    /// The walk behind ``validate(_:at:)`` and ``validateHashing(_:at:)``: every label and pointer checked. With
+    /// `hashing` (a constant at each call, so the other form carries no hashing code) the name is then hashed: a
+    /// name written in one piece (a question's, nearly always) straight from the message a word at a time, a
+    /// compressed one from an uncompressed copy.
     @inlinable @inline(__always)
     static func walk(
         _ message: UnsafeRawBufferPointer, at start: Int, hashing: Bool
@@ -206,18 +181,20 @@ public enum DomainName {
         var end = -1
         var length = 1  // the root label
         var hops = 0
-        var h = hashSeed
         while true {
             guard pos < count else { throw .truncatedName }
             let len = Int(message[pos])
             switch len & 0xC0 {
             case 0x00:
-                if hashing { h = hashMix(h, UInt64(len) | 0x100) }
-                if len == 0 { return (end < 0 ? pos &+ 1 : end, h | 1) }
+                if len == 0 {
+                    guard end < 0 else {
+                        return (end, hashing ? hashCompressed(message, at: start) : 0)
+                    }
+                    return (pos &+ 1, hashing ? hashWire(message, from: start, length: length) : 0)
+                }
                 length &+= len &+ 1
                 guard length <= maxWireLength else { throw .nameTooLong }
                 guard pos &+ 1 &+ len <= count else { throw .truncatedName }
-                if hashing { h = hashLabel(message, from: pos &+ 1, length: len, into: h) }
                 pos &+= 1 &+ len
             case 0xC0:
                 guard pos &+ 1 < count else { throw .truncatedName }
@@ -246,10 +223,11 @@ public enum DomainName {
         return h
     }
 
-    /// Mixes a label's bytes into `h` a word at a time, ASCII letters folded to lower case, the last partial
-    /// word padded with zeros.
+    /// The hash of a well-formed, uncompressed name of `length` wire bytes at `start`: its bytes a word at a time,
+    /// ASCII letters folded to lower case (label lengths, at most 63, are never folded), the last partial word
+    /// padded with zeros, then the length. Never 0.
     @inlinable @inline(__always)
-    static func hashLabel(_ message: UnsafeRawBufferPointer, from start: Int, length: Int, into h: UInt64) -> UInt64 {
+    static func hashWire(_ message: UnsafeRawBufferPointer, from start: Int, length: Int) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         /// ASCII A-Z to a-z in all eight bytes at once; bytes with the high bit set are left alone.
@@ -258,23 +236,23 @@ public enum DomainName {
             let pastZ = (x | highs) &- ones &* 0x5B
             return x | ((atLeastA & ~pastZ & ~x & highs) >> 2)
         }
-        var h = h
+        var h = hashSeed
         var i = start
-        let labelEnd = start &+ length
-        while i &+ 8 <= labelEnd {
+        let wireEnd = start &+ length
+        while i &+ 8 <= wireEnd {
             h = hashMix(h, fold(UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))))
             i &+= 8
         }
-        if i < labelEnd {
-            let n = labelEnd &- i
+        if i < wireEnd {
+            let n = wireEnd &- i
             var word: UInt64 = 0
             if i &+ 8 <= message.count {
-                // One load, the bytes past the label masked off.
+                // One load, the bytes past the name masked off.
                 word = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                     & (~UInt64(0) >> UInt64(64 &- 8 &* n))
             } else {
                 var shift: UInt64 = 0
-                while i < labelEnd {
+                while i < wireEnd {
                     word |= UInt64(message[i]) << shift
                     shift &+= 8
                     i &+= 1
@@ -282,7 +260,17 @@ public enum DomainName {
             }
             h = hashMix(h, fold(word))
         }
-        return h
+        return hashMix(h, UInt64(length)) | 1
+    }
+
+    /// ``hashWire(_:from:length:)`` of a well-formed compressed name, from an uncompressed copy.
+    @usableFromInline
+    static func hashCompressed(_ message: UnsafeRawBufferPointer, at start: Int) -> UInt64 {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxWireLength) { buffer in
+            let base = buffer.baseAddress!
+            let n = copyFoldedWire(message, at: start, into: base)
+            return hashWire(UnsafeRawBufferPointer(start: base, count: n), from: 0, length: n)
+        }
     }
 
     /// Copies the name at `start` in uncompressed wire form, ASCII letters folded to lower case, into `buffer`
