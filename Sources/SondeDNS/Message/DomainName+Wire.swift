@@ -121,7 +121,7 @@ public enum DomainName {
                     let w0 = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                     let w1 = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self))
                     let m0 = ~(~UInt64(0) << UInt64(8 &* len))
-                    let m1 = len > 8 ? ~(~UInt64(0) << UInt64(8 &* (len &- 8))) : 0
+                    let m1 = ~(~UInt64(0) << UInt64(8 &* max(len &- 8, 0)))  // 0 for labels of 8 or fewer
                     if ((~plainOctets(w0) & m0) | (~plainOctets(w1) & m1)) & 0x8080_8080_8080_8080 == 0 {
                         let raw = UnsafeMutableRawPointer(p)
                         raw.storeBytes(of: w0.littleEndian, as: UInt64.self)
