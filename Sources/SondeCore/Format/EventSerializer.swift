@@ -12,7 +12,55 @@ public struct FormatContext {
     public var time = TimestampWriter()
     public var identity = EscapeCache()
     public var version = EscapeCache()
+    /// The server side's address text (destination of queries, source of responses), which repeats.
+    public var serverAddress = AddressTextCache()
     public init() {}
+}
+
+/// The presentation text of the last address of each family written through it, reused while the address stays
+/// the same.
+///
+/// A server's address is on every event it reports, as the destination of queries and the source of
+/// responses, often on both families; writing it from here costs two compares and three 16-octet copies instead
+/// of the formatting (an IPv6 address, with its search for the longest run of zero groups, takes about 200
+/// instructions). The family picks the slot by arithmetic, not by a branch.
+public struct AddressTextCache {
+    struct Slot {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var length = 0  // 0: empty
+        var text: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>) = (.zero, .zero, .zero)
+    }
+
+    var slots = (Slot(), Slot())
+
+    public init() {}
+
+    /// Writes `a` in presentation form through `c`, which must have room for 48 octets (the text is at most 39;
+    /// the copy stores 48).
+    @inline(__always)
+    public mutating func write(_ a: IPAddress, to c: inout OutputCursor) {
+        let raw = UnsafeMutableRawPointer(c.p)
+        withUnsafeMutableBytes(of: &slots) { slots in
+            // IPFamily.v4 is 4 and .v6 is 6: bit 1 tells them apart.
+            let slot = slots.baseAddress!.assumingMemoryBound(to: Slot.self) + (Int(a.family.rawValue >> 1) & 1)
+            if slot.pointee.low == a.low && slot.pointee.high == a.high && slot.pointee.length > 0 {
+                raw.storeBytes(of: slot.pointee.text.0, as: SIMD16<UInt8>.self)
+                raw.storeBytes(of: slot.pointee.text.1, toByteOffset: 16, as: SIMD16<UInt8>.self)
+                raw.storeBytes(of: slot.pointee.text.2, toByteOffset: 32, as: SIMD16<UInt8>.self)
+                c.p += slot.pointee.length
+                return
+            }
+            let n = a.writePresentation(to: c.p)
+            slot.pointee = Slot(
+                high: a.high, low: a.low, length: n,
+                text: (
+                    raw.loadUnaligned(as: SIMD16<UInt8>.self),
+                    raw.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self),
+                    raw.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self)))
+            c.p += n
+        }
+    }
 }
 
 /// The JSON-escaped form of the last byte string seen, reused while the bytes stay the same.

@@ -38,11 +38,21 @@ public enum JSONFormat {
         c.append(event.pointee.source.family == .v6 ? "\",\"family\":\"INET6\",\"protocol\":\"" : "\",\"family\":\"INET\",\"protocol\":\"")
         c.append(event.pointee.transport.name)
         c.append("\",\"src_ip\":\"")
-        c.p += event.pointee.source.writePresentation(to: c.p)
+        // The server's address, which repeats, from the cache: a response's source, a query's destination.
+        let serverIsSource = l.isResponse
+        if serverIsSource {
+            context.serverAddress.write(event.pointee.source, to: &c)
+        } else {
+            c.p += event.pointee.source.writePresentation(to: c.p)
+        }
         c.append("\",\"src_port\":")
         c.appendDecimal(UInt64(event.pointee.sourcePort))
         c.append(",\"dst_ip\":\"")
-        c.p += event.pointee.destination.writePresentation(to: c.p)
+        if serverIsSource {
+            c.p += event.pointee.destination.writePresentation(to: c.p)
+        } else {
+            context.serverAddress.write(event.pointee.destination, to: &c)
+        }
         c.append("\",\"dst_port\":")
         c.appendDecimal(UInt64(event.pointee.destinationPort))
         if event.pointee.markers.contains(.noMessage) {
