@@ -14,6 +14,8 @@ public struct FormatContext {
     public var version = EscapeCache()
     /// The server side's address text (destination of queries, source of responses), which repeats.
     public var serverAddress = AddressTextCache()
+    /// The flags texts, read once here rather than through the lazy global's accessor for every event.
+    let flagsText = JSONFormat.flagsText
     public init() {}
 }
 

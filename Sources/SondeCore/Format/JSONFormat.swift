@@ -79,7 +79,7 @@ public enum JSONFormat {
             // 96 (the flags copy) + 50 (no question)
             c = out.cursor(reserving: 160)
         }
-        flagsText.append(l.flags, to: &c)
+        context.flagsText.append(l.flags, to: &c)
         // Where the question's name was written, for records whose owner points at it.
         var qname = QuestionText(start: -1, length: 0)
         if l.hasQuestion {
@@ -294,8 +294,14 @@ public enum JSONFormat {
             } else {
                 out.commit(c)
                 let start = out.count
-                out.appendRData(rr, message)
-                out.escapeQuotesAndBackslashes(from: start)
+                // The decoder validated every record written here (the walk stops at the count it found).
+                let (written, jsonReady) = RDataWriter.writeValidated(
+                    type: rr.type, message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &out)
+                if !written {
+                    out.truncate(to: start)
+                    RDataWriter.writeUnknown(message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &out)
+                }
+                if !jsonReady { out.escapeQuotesAndBackslashes(from: start) }
                 c = out.cursor(reserving: 2)
             }
             c.append("\"}")

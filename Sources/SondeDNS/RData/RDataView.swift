@@ -10,6 +10,8 @@ struct RDataView {
     let start: Int
     /// Offset just past the last RDATA byte (start + RDLENGTH).
     let end: Int
+    /// Whether ``writeName(_:into:)`` writes names escaped for a JSON string as well (``DomainName/write(_:at:into:quoted:)``).
+    var quotedNames = false
 
     /// Checks that the RDATA lies inside the message.
     @inline(__always)
@@ -87,7 +89,7 @@ struct RDataView {
     /// Writes the name at `i` and returns the offset after it (the name must have passed ``nameEnd(_:)``).
     @inline(__always)
     func writeName(_ i: Int, into out: inout OutputBuffer) -> Int {
-        DomainName.write(message, at: i, into: &out)
+        DomainName.write(message, at: i, into: &out, quoted: quotedNames)
     }
 }
 
