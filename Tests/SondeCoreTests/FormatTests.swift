@@ -53,6 +53,48 @@ final class FormatTests: XCTestCase {
         }
     }
 
+    /// Names with quotes, backslashes, spaces and \DDD octets in the RDATA of the types whose names the JSON
+    /// writer escapes as it writes them (CNAME, MX, SRV, PTR, NS, SOA), beside a TXT that goes through the
+    /// escaping pass: the same line as the generic serializer, valid JSON, and the presentation text back intact.
+    func testRecordNamesWithEscapesMatchTheGenericSerializer() throws {
+        func name(_ labels: [[UInt8]]) -> [UInt8] { labels.flatMap { [UInt8($0.count)] + $0 } + [0] }
+        func rr(_ type: UInt16, _ rdata: [UInt8]) -> [UInt8] {
+            [0xC0, 0x0C, UInt8(type >> 8), UInt8(type & 0xFF), 0, 1, 0, 0, 0x0E, 0x10, 0, UInt8(rdata.count)] + rdata
+        }
+        let odd = name([Array(#"we"ird"#.utf8), Array("x y".utf8), [0x00, 0xFF, 0x5C], Array("example-long-label-17".utf8)])
+        let txt = Array(#"say "hi" \ ok"#.utf8)
+        var m: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 7, 0, 1, 0, 0]
+        m += name([Array(#"q"1"#.utf8), Array("example".utf8)]) + [0, 1, 0, 1]
+        m += rr(5, odd)
+        m += rr(15, [0, 10] + name([Array("mx@a".utf8), Array("b;c".utf8)]))
+        m += rr(33, [0, 1, 0, 2, 0, 3] + name([Array("srv$".utf8), Array("(x)".utf8)]))
+        m += rr(12, name([Array("ptr'q".utf8), Array("z.z".utf8)]))
+        m += rr(2, [3] + Array("ns1".utf8) + [0xC0, 0x0C])
+        m += rr(16, [UInt8(txt.count)] + txt)
+        m += rr(1, [192, 0, 2, 1])
+        m += rr(6, name([Array(#"m"n"#.utf8)]) + name([Array(#"host\master"#.utf8)]) + [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5])
+        var batch = EventBatch()
+        m.withUnsafeBytes { b in
+            let e = DNSEvent(
+                timestamp: 0, input: .pcap, transport: .udp, source: IPAddress(ipv4: 1), destination: IPAddress(ipv4: 2),
+                sourcePort: 53, destinationPort: 1, layout: MessageLayout(decoding: b))
+            XCTAssertFalse(e.layout.isMalformed)
+            batch.append(e, message: b)
+        }
+        let line = handWrittenJSON(batch)
+        XCTAssertEqual(line, genericJSON(batch))
+        let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let rdata = try XCTUnwrap(o["answers"] as? [[String: Any]]).compactMap { $0["rdata"] as? String }
+        XCTAssertEqual(rdata.count, 7)
+        XCTAssertEqual(rdata.first, #"we\"ird.x\ y.\000\255\\.example-long-label-17."#)
+        XCTAssertTrue(rdata.contains(#"10 mx\@a.b\;c."#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#"1 2 3 srv\$.\(x\)."#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#"ptr\'q.z\.z."#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#""say \"hi\" \\ ok""#), "\(rdata)")
+        let soa = try XCTUnwrap((o["authority"] as? [[String: Any]])?.first?["rdata"] as? String)
+        XCTAssertEqual(soa, #"m\"n. host\\master. 1 2 3 4 5"#)
+    }
+
     func testNamesWithOddBytesArePrintableAndRoundTrip() throws {
         let text = try format("lo-mixed.pcap", .json)
         let names = text.split(separator: "\n").compactMap {

@@ -137,3 +137,50 @@ final class ObsoleteTypesTests: XCTestCase {
         XCTAssertEqual(text(21, [0, 10, 0xC0, 0x00]), "10 example.com.")
     }
 }
+
+final class NameWriterTests: XCTestCase {
+    /// The presentation of one label octet, byte by byte, as RFC 1035 §5.1 master files want it, and escaped once
+    /// more for a JSON string when `quoted`: the reference the word-at-a-time copy must equal.
+    func reference(_ b: UInt8, quoted: Bool) -> [UInt8] {
+        let slash: [UInt8] = quoted ? [0x5C, 0x5C] : [0x5C]
+        if b < 0x21 && b != 0x20 || b >= 0x7F {
+            return slash + Array(String(format: "%03d", Int(b)).utf8)
+        }
+        if Array(" \"$'();.@\\".utf8).contains(b) {
+            return slash + (quoted && (b == 0x22 || b == 0x5C) ? [0x5C] : []) + [b]
+        }
+        return [b]
+    }
+
+    /// Random names (labels of 1 to 24 octets, mostly letters, digits and hyphens, some with one odd octet at a
+    /// random place) written at random distances from the end of the message, quoted and not: the same text as
+    /// the byte-by-byte reference, whether the labels go by the 16-octet window or the byte loop.
+    func testWordCopyMatchesByteByByteReference() {
+        var rng = SystemRandomNumberGenerator()
+        let plain = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
+        let odd: [UInt8] = [0x00, 0x09, 0x20, 0x22, 0x24, 0x27, 0x28, 0x2E, 0x3B, 0x40, 0x5C, 0x7F, 0x80, 0xC3, 0xFF, 0x2A, 0x7E]
+        for round in 0..<20_000 {
+            var wire: [UInt8] = []
+            var expected: [[UInt8]] = [[], []]
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let n = Int.random(in: 1...24, using: &rng)
+                var label = (0..<n).map { _ in plain.randomElement(using: &rng)! }
+                if round % 3 == 0 { label[Int.random(in: 0..<n, using: &rng)] = odd.randomElement(using: &rng)! }
+                wire.append(UInt8(n))
+                wire += label
+                for (i, quoted) in [false, true].enumerated() {
+                    for b in label { expected[i] += reference(b, quoted: quoted) }
+                    expected[i].append(0x2E)
+                }
+            }
+            wire.append(0)
+            let message = [UInt8](repeating: 0xAA, count: 12) + wire + [UInt8](repeating: 0xAA, count: Int.random(in: 0...20, using: &rng))
+            for (i, quoted) in [false, true].enumerated() {
+                var out = OutputBuffer(capacity: 16)
+                let end = message.withUnsafeBytes { DomainName.write($0, at: 12, into: &out, quoted: quoted) }
+                XCTAssertEqual(end, 12 + wire.count)
+                XCTAssertEqual(out.makeArray(), expected[i], "\(wire) quoted \(quoted)")
+            }
+        }
+    }
+}
