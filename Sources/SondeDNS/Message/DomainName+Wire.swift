@@ -120,8 +120,12 @@ public enum DomainName {
                     // are letters, digits, hyphens and underscores, as nearly all are.
                     let w0 = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                     let w1 = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self))
-                    let m0 = ~(~UInt64(0) << UInt64(8 &* len))
-                    let m1 = ~(~UInt64(0) << UInt64(8 &* max(len &- 8, 0)))  // 0 for labels of 8 or fewer
+                    // The octets of the label in each word, by arithmetic (no branch): `over` is all ones when
+                    // the label reaches into the second word, whose octet count is then `len - 8`.
+                    let over = (8 &- len) >> 63
+                    let second = (len &- 8) & over
+                    let m0 = ~UInt64(0) &>> UInt64(64 &- 8 &* (len &- second))
+                    let m1 = (~UInt64(0) &>> UInt64((64 &- 8 &* second) & 63)) & UInt64(bitPattern: Int64(over))
                     if ((~plainOctets(w0) & m0) | (~plainOctets(w1) & m1)) & 0x8080_8080_8080_8080 == 0 {
                         let raw = UnsafeMutableRawPointer(p)
                         raw.storeBytes(of: w0.littleEndian, as: UInt64.self)
