@@ -63,7 +63,9 @@ public enum JSONFormat {
         c.append(",\"id\":")
         c.appendDecimal(UInt64(l.id))
         c.append(l.isResponse ? ",\"response\":true,\"opcode\":\"" : ",\"response\":false,\"opcode\":\"")
-        if let m = DNSOpcode.mnemonic(l.opcode) {
+        if l.opcode == 0 {
+            c.append("QUERY")
+        } else if let m = DNSOpcode.mnemonic(l.opcode) {
             c.append(m)
         } else {
             c.append("OPCODE")
