@@ -38,6 +38,8 @@ cpu = user + sys_
 def rate(v):
     return f"{v/1e6:.2f} M" if v >= 100_000 else f"{v/1e3:.1f} k"
 print(f"| {name} | {n:,} | {events} | {rate(n/transfer)} | {rate(n/cpu)} | {cpu/(n/1e6):.3f} | {cpu:.2f} | {rss/1024:.0f} MiB |")
+with open(".build-bench/rates.txt", "a") as f:
+    f.write(f"{name}\t{n/cpu}\n")
 PY
 }
 
@@ -86,9 +88,20 @@ echo "dnstap file: $file ($(du -h "$file" | cut -f1)), $messages messages; sende
 echo
 echo "| receiver | messages sent | events out | messages/s (transfer) | messages/CPU-s | CPU-s per M | CPU s | peak RSS |"
 echo "|---|---|---|---|---|---|---|---|"
+: > "$out/rates.txt"
+# This machine's speed drifts by tens of percent within minutes, so fstrm_capture runs between Sonde's runs and
+# the verdict compares each Sonde run with the fstrm_capture runs beside it.
+fstrm() {
+  if command -v fstrm_capture >/dev/null; then
+    run "fstrm_capture -w /dev/null (no decoding)" "$messages" "$file" INT \
+      fstrm_capture -t protobuf:dnstap.Dnstap -a 127.0.0.1 -p PORT -w /dev/null
+  fi
+}
+fstrm
 for _ in 1 2 3; do
   run "sonde run -f json > /dev/null" "$messages" "$file" TERM \
     "$sonde" run --dnstap "tcp://127.0.0.1:PORT" -f json --summary-format json
+  fstrm
 done
 COUNT_LINES=1 run "sonde run -f json | wc -l (count check)" "$messages" "$file" TERM \
   "$sonde" run --dnstap "tcp://127.0.0.1:PORT" -f json --summary-format json
@@ -96,15 +109,29 @@ run "sonde run --summary (no event output)" "$messages" "$file" TERM \
   "$sonde" run --dnstap "tcp://127.0.0.1:PORT" --summary --summary-format json
 run "sonde run -f json, unix socket" "$messages" "$file" TERM \
   "$sonde" run --dnstap "unix://$PWD/$out/sonde-PORT.sock" -f json --summary-format json
-if command -v fstrm_capture >/dev/null; then
-  run "fstrm_capture -w /dev/null (no decoding)" "$messages" "$file" INT \
-    fstrm_capture -t protobuf:dnstap.Dnstap -a 127.0.0.1 -p PORT -w /dev/null
-else
-  echo "fstrm_capture not installed (apt-get install fstrm-bin)"
-fi
+command -v fstrm_capture >/dev/null || echo "fstrm_capture not installed (apt-get install fstrm-bin)"
 if command -v dnstap_receiver >/dev/null; then
   COUNT_LINES=1 run "dnstap-receiver (Python; 100,000 messages; lines out)" "$small_messages" "$small" TERM \
     dnstap_receiver -l 127.0.0.1 -p PORT
 else
   echo "dnstap-receiver not installed (pip install dnstap-receiver)"
 fi
+
+# The verdict: Sonde writing JSON against the no-decode limit measured beside it. The issue asks for 2,000,000
+# messages per CPU-second where fstrm_capture does 3,300,000, that is 60% of it.
+python3 - "$out/rates.txt" <<'PY'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+json_runs, ratios = [], []
+for i, (name, rate) in enumerate(rows):
+    if name.startswith("sonde run -f json > /dev/null"):
+        near = [float(r) for n, r in rows[max(0, i - 1):i + 2] if n.startswith("fstrm_capture")]
+        if near:
+            json_runs.append(float(rate))
+            ratios.append(float(rate) / statistics.mean(near))
+if ratios:
+    print()
+    print(f"Sonde JSON over TCP: {statistics.median(json_runs) / 1e6:.2f} M messages per CPU-second (median of {len(json_runs)}), "
+          f"{100 * statistics.median(ratios):.0f}% of fstrm_capture beside it (runs: {', '.join(f'{100 * r:.0f}%' for r in ratios)}); "
+          f"the target is 60% (2.0 M where fstrm_capture does 3.3 M).")
+PY
