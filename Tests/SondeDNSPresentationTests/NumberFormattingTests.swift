@@ -152,9 +152,10 @@ final class NameWriterTests: XCTestCase {
         return [b]
     }
 
-    /// Random names (labels of 1 to 24 octets, mostly letters, digits and hyphens, some with one odd octet at a
-    /// random place) written at random distances from the end of the message, quoted and not: the same text as
-    /// the byte-by-byte reference, whether the labels go by the 16-octet window or the byte loop.
+    /// Random names (labels of 1 to 24 octets, and every fifth name up to 63, mostly letters, digits and hyphens,
+    /// some with one odd octet at a random place) written at random distances from the end of the message, quoted
+    /// and not: the same text as the byte-by-byte reference, whether the name goes by the whole-name window, the
+    /// labels by the 16-octet window, or the byte loop.
     func testWordCopyMatchesByteByByteReference() {
         var rng = SystemRandomNumberGenerator()
         let plain = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
@@ -163,7 +164,7 @@ final class NameWriterTests: XCTestCase {
             var wire: [UInt8] = []
             var expected: [[UInt8]] = [[], []]
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
-                let n = Int.random(in: 1...24, using: &rng)
+                let n = round % 5 == 0 ? Int.random(in: 1...63, using: &rng) : Int.random(in: 1...24, using: &rng)
                 var label = (0..<n).map { _ in plain.randomElement(using: &rng)! }
                 if round % 3 == 0 { label[Int.random(in: 0..<n, using: &rng)] = odd.randomElement(using: &rng)! }
                 wire.append(UInt8(n))
@@ -174,13 +175,40 @@ final class NameWriterTests: XCTestCase {
                 }
             }
             wire.append(0)
-            let message = [UInt8](repeating: 0xAA, count: 12) + wire + [UInt8](repeating: 0xAA, count: Int.random(in: 0...20, using: &rng))
+            let message = [UInt8](repeating: 0xAA, count: 12) + wire + [UInt8](repeating: 0xAA, count: Int.random(in: 0...40, using: &rng))
             for (i, quoted) in [false, true].enumerated() {
                 var out = OutputBuffer(capacity: 16)
                 let end = message.withUnsafeBytes { DomainName.write($0, at: 12, into: &out, quoted: quoted) }
                 XCTAssertEqual(end, 12 + wire.count)
                 XCTAssertEqual(out.makeArray(), expected[i], "\(wire) quoted \(quoted)")
             }
+        }
+    }
+}
+
+extension NameWriterTests {
+    /// Compressed names: labels written here, then a pointer to a name earlier in the message. The whole-name
+    /// window must not take them; the text follows the pointer and the end is just after it.
+    func testCompressedNamesFollowThePointer() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let target: [UInt8] = [7] + Array("example".utf8) + [3] + Array("com".utf8) + [0]
+            var message = [UInt8](repeating: 0xAA, count: 12) + target
+            let start = message.count
+            var expected = ""
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                let n = Int.random(in: 1...10, using: &rng)
+                let label = (0..<n).map { _ in UInt8.random(in: 0x61...0x7A, using: &rng) }
+                message += [UInt8(n)] + label
+                expected += String(decoding: label, as: UTF8.self) + "."
+            }
+            message += [0xC0, 12]
+            let end = message.count
+            message += [UInt8](repeating: 0x41, count: Int.random(in: 0...40, using: &rng))
+            var out = OutputBuffer(capacity: 16)
+            let next = message.withUnsafeBytes { DomainName.write($0, at: start, into: &out, quoted: true) }
+            XCTAssertEqual(next, end)
+            XCTAssertEqual(out.makeString(), expected + "example.com.")
         }
     }
 }
