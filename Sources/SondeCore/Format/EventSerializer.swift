@@ -14,8 +14,10 @@ public struct FormatContext {
     public var version = EscapeCache()
     /// The server side's address text (destination of queries, source of responses), which repeats.
     public var serverAddress = AddressTextCache()
-    /// The flags texts, read once here rather than through the lazy global's accessor for every event.
+    /// The flags and message-type tables, read once here rather than through the lazy globals' accessors for
+    /// every event.
     let flagsText = JSONFormat.flagsText
+    let messageTypeText = JSONFormat.messageTypeText
     public init() {}
 }
 
@@ -374,11 +376,7 @@ public struct EDNSOptionCursor {
 extension OutputBuffer {
     /// RDATA in presentation form, or RFC 3597 form when the bytes do not fit the type.
     public mutating func appendRData(_ rr: RecordRef, _ message: UnsafeRawBufferPointer) {
-        let start = count
-        if !RDataWriter.write(type: rr.type, message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &self) {
-            truncate(to: start)
-            RDataWriter.writeUnknown(message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &self)
-        }
+        RDataWriter.writeOrUnknown(type: rr.type, message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &self)
     }
 
     /// An IP address in presentation form.

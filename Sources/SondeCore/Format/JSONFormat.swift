@@ -217,14 +217,8 @@ public enum JSONFormat {
         c.append(",\"dnstap_type\":\"")
         let type = event.pointee.dnstap.messageType
         if type >= 1 && type <= 14 {
-            // The name from a table of 24-octet entries, copied whole (the overshoot stays inside the room of the
-            // times after it); the entry's last octet is 0x40 + the name's length.
-            let entry = UnsafeRawPointer(messageTypeNames.utf8Start) + Int(type) &* 24
-            let raw = UnsafeMutableRawPointer(c.p)
-            raw.storeBytes(of: entry.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            raw.storeBytes(of: entry.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
-            raw.storeBytes(of: entry.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
-            c.p += Int(entry.load(fromByteOffset: 23, as: UInt8.self) &- 0x40)
+            // A whole table entry is copied; the overshoot stays inside the room of the times after it.
+            context.messageTypeText.append(type, to: &c)
         } else {
             c.appendDecimal(UInt64(type))
         }
@@ -305,12 +299,8 @@ public enum JSONFormat {
                 out.commit(c)
                 let start = out.count
                 // The decoder validated every record written here (the walk stops at the count it found).
-                let (written, jsonReady) = RDataWriter.writeValidated(
+                let jsonReady = RDataWriter.writeValidated(
                     type: rr.type, message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &out)
-                if !written {
-                    out.truncate(to: start)
-                    RDataWriter.writeUnknown(message: message, offset: rr.rdataOffset, length: rr.rdataLength, into: &out)
-                }
                 if !jsonReady { out.escapeQuotesAndBackslashes(from: start) }
                 c = out.cursor(reserving: 2)
             }
@@ -357,6 +347,8 @@ public enum JSONFormat {
 
     /// `","flags":{"aa":…,"cd":…}` for each of the 64 combinations of the six flags, made once.
     static let flagsText = FlagsText()
+    /// The dnstap message types' names, made once.
+    static let messageTypeText = MessageTypeText()
 
     static func writeEDNS(_ l: MessageLayout, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         // 20 + 5 + 11 + 3 + 27
@@ -439,6 +431,28 @@ struct FlagsText: @unchecked Sendable {
     }
 }
 
-/// `DnstapNames.messageType` of 1…14 as 24-octet entries (entry 0 unused): the name, dots up to the 23rd octet, and
-/// 0x40 + the name's length; `JSONFormat.writeDnstap` copies an entry whole. A test checks it against DnstapNames.
-let messageTypeNames: StaticString = ".......................@AUTH_QUERY.............JAUTH_RESPONSE..........MRESOLVER_QUERY.........NRESOLVER_RESPONSE......QCLIENT_QUERY...........LCLIENT_RESPONSE........OFORWARDER_QUERY........OFORWARDER_RESPONSE.....RSTUB_QUERY.............JSTUB_RESPONSE..........MTOOL_QUERY.............JTOOL_RESPONSE..........MUPDATE_QUERY...........LUPDATE_RESPONSE........O"
+/// `DnstapNames.messageType` of 1…14, made once from it as 24-octet entries (the name, then its length in the last
+/// octet), so that writing one is a fixed-size copy instead of a switch.
+struct MessageTypeText: @unchecked Sendable {
+    static let stride = 24
+    let texts: UnsafeMutablePointer<UInt8>
+
+    init() {
+        texts = .allocate(capacity: 15 * Self.stride)
+        texts.initialize(repeating: 0, count: 15 * Self.stride)
+        for type in 1...14 {
+            let name = DnstapNames.messageType(UInt32(type))!
+            let entry = texts + type * Self.stride
+            entry.update(from: name.utf8Start, count: name.utf8CodeUnitCount)
+            entry[Self.stride - 1] = UInt8(name.utf8CodeUnitCount)
+        }
+    }
+
+    /// Writes the name of `type` (1…14, which the caller checks); needs ``stride`` octets of room.
+    @inline(__always)
+    func append(_ type: UInt32, to c: inout OutputCursor) {
+        let entry = UnsafeRawPointer(texts + Int(type) &* Self.stride)
+        UnsafeMutableRawPointer(c.p).copyMemory(from: entry, byteCount: Self.stride)
+        c.p += Int(entry.load(fromByteOffset: Self.stride - 1, as: UInt8.self))
+    }
+}

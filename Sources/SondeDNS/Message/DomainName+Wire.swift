@@ -60,14 +60,19 @@ public enum DomainName {
         var odd = 0
         for w in 0..<4 {
             let x = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 1 &+ 8 &* w, as: UInt64.self))
-            let n = UInt64(truncatingIfNeeded: min(max(q &- 8 &* w, 0), 8))
-            // The first n octets, by two shifts so that n = 8 gives every octet.
-            let inText = ((UInt64(1) &<< (4 &* n)) &<< (4 &* n)) &- 1
+            let inText = lowOctets(min(max(q &- 8 &* w, 0), 8))
             odd &+= (~plainOctets(x) & inText & 0x8080_8080_8080_8080).nonzeroBitCount
         }
         guard odd == labels else { return nil }
         c.p += q
         return start &+ q &+ 1
+    }
+
+    /// A word with its first `n` octets (0 to 8) set, by two shifts and no branch, so that 8 gives every octet.
+    @inlinable @inline(__always)
+    static func lowOctets(_ n: Int) -> UInt64 {
+        let k = UInt64(truncatingIfNeeded: n) &* 4
+        return ((UInt64(1) &<< k) &<< k) &- 1
     }
 
     /// The high bit of each octet of `x` set where the octet is an ASCII letter, digit, hyphen or underscore (all
@@ -164,12 +169,8 @@ public enum DomainName {
                     // are letters, digits, hyphens and underscores, as nearly all are.
                     let w0 = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                     let w1 = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self))
-                    // The octets of the label in each word, by arithmetic (no branch): `over` is all ones when
-                    // the label reaches into the second word, whose octet count is then `len - 8`.
-                    let over = (8 &- len) >> 63
-                    let second = (len &- 8) & over
-                    let m0 = ~UInt64(0) &>> UInt64(64 &- 8 &* (len &- second))
-                    let m1 = (~UInt64(0) &>> UInt64((64 &- 8 &* second) & 63)) & UInt64(bitPattern: Int64(over))
+                    let m0 = lowOctets(min(len, 8))
+                    let m1 = lowOctets(max(len &- 8, 0))
                     if ((~plainOctets(w0) & m0) | (~plainOctets(w1) & m1)) & 0x8080_8080_8080_8080 == 0 {
                         let raw = UnsafeMutableRawPointer(p)
                         raw.storeBytes(of: w0.littleEndian, as: UInt64.self)

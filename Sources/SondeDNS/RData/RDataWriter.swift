@@ -47,25 +47,39 @@ public enum RDataWriter {
         return true
     }
 
-    /// ``write(type:message:offset:length:into:)`` for a JSON string, of RDATA the decoder has already validated
-    /// (it is not checked again). Where the text is only names and numbers (NS, CNAME, PTR, DNAME, MX, SOA, SRV,
-    /// and the like) the names are written escaped for JSON as they go and the result is `true`: the text is ready.
-    /// Otherwise the text is written as by `write` and the result is `false`: the caller escapes it.
+    /// ``write(type:message:offset:length:into:)``, and the RFC 3597 generic form when the bytes do not fit the
+    /// type: every RDATA has a presentation.
+    public static func writeOrUnknown(
+        type: UInt16, message: UnsafeRawBufferPointer, offset: Int, length: Int, into out: inout OutputBuffer
+    ) {
+        let start = out.count
+        if !write(type: type, message: message, offset: offset, length: length, into: &out) {
+            out.truncate(to: start)
+            writeUnknown(message: message, offset: offset, length: length, into: &out)
+        }
+    }
+
+    /// ``writeOrUnknown(type:message:offset:length:into:)`` for a JSON string, of RDATA the decoder has already
+    /// validated (it is not checked again). Where the text is only names and numbers (NS, CNAME, PTR, DNAME, MX,
+    /// SOA, SRV, and the like) the names are written escaped for JSON as they go and the result is `true`: the
+    /// text is ready. Otherwise the text is written as by `writeOrUnknown` and the result is `false`: the caller
+    /// escapes it.
     public static func writeValidated(
         type: UInt16, message: UnsafeRawBufferPointer, offset: Int, length: Int, into out: inout OutputBuffer
-    ) -> (written: Bool, jsonReady: Bool) {
+    ) -> Bool {
         guard var r = RDataView(message, offset: offset, length: length), let format = format(for: type) else {
-            return (write(type: type, message: message, offset: offset, length: length, into: &out), false)
+            writeOrUnknown(type: type, message: message, offset: offset, length: length, into: &out)
+            return false
         }
         switch type {
         // A and AAAA (no escapes), and the types whose fields are names and numbers.
         case 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 17, 18, 21, 28, 33, 36, 39:
             r.quotedNames = true
             format.write(r, into: &out)
-            return (true, true)
+            return true
         default:
             format.write(r, into: &out)
-            return (true, false)
+            return false
         }
     }
 
