@@ -63,7 +63,11 @@ final class FormatTests: XCTestCase {
         }
         let odd = name([Array(#"we"ird"#.utf8), Array("x y".utf8), [0x00, 0xFF, 0x5C], Array("example-long-label-17".utf8)])
         let txt = Array(#"say "hi" \ ok"#.utf8)
-        var m: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 7, 0, 1, 0, 0]
+        // Quoted strings long enough for the eight-at-a-time copy, with a quote, a backslash, a control and a
+        // high byte inside a word.
+        let long = Array(#"0123456789abcdef"ghij"#.utf8) + [0x01] + Array(#"klmnop\qrstuv"#.utf8) + [0xFF]
+        let plain = Array("plain words of more than sixteen bytes".utf8)
+        var m: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 12, 0, 1, 0, 0]
         m += name([Array(#"q"1"#.utf8), Array("example".utf8)]) + [0, 1, 0, 1]
         m += rr(5, odd)
         m += rr(15, [0, 10] + name([Array("mx@a".utf8), Array("b;c".utf8)]))
@@ -72,6 +76,12 @@ final class FormatTests: XCTestCase {
         m += rr(2, [3] + Array("ns1".utf8) + [0xC0, 0x0C])
         m += rr(16, [UInt8(txt.count)] + txt)
         m += rr(1, [192, 0, 2, 1])
+        m += rr(16, [UInt8(long.count)] + long + [UInt8(plain.count)] + plain)
+        m += rr(13, [3] + Array(#"a"b"#.utf8) + [2] + Array(#"c\"#.utf8))
+        m += rr(257, [0, 5] + Array("issue".utf8) + Array(#"ca"x;\\y"#.utf8))
+        m += rr(256, [0, 1, 0, 2] + Array(#"https://x/"q\"#.utf8))
+        m += rr(35, [0, 1, 0, 2, 1] + Array("S".utf8) + [4] + Array(#"SIP""#.utf8) + [3] + Array(#"a\b"#.utf8)
+            + name([Array("_sip".utf8), Array("x".utf8)]))
         m += rr(6, name([Array(#"m"n"#.utf8)]) + name([Array(#"host\master"#.utf8)]) + [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5])
         var batch = EventBatch()
         m.withUnsafeBytes { b in
@@ -85,7 +95,12 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(line, genericJSON(batch))
         let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let rdata = try XCTUnwrap(o["answers"] as? [[String: Any]]).compactMap { $0["rdata"] as? String }
-        XCTAssertEqual(rdata.count, 7)
+        XCTAssertEqual(rdata.count, 12)
+        XCTAssertTrue(rdata.contains(#""0123456789abcdef\"ghij\001klmnop\\qrstuv\255" "plain words of more than sixteen bytes""#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#""a\"b" "c\\""#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#"0 issue "ca\"x;\\\\y""#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#"1 2 "https://x/\"q\\""#), "\(rdata)")
+        XCTAssertTrue(rdata.contains(#"1 2 "S" "SIP\"" "a\\b" _sip.x."#), "\(rdata)")
         XCTAssertEqual(rdata.first, #"we\"ird.x\ y.\000\255\\.example-long-label-17."#)
         XCTAssertTrue(rdata.contains(#"10 mx\@a.b\;c."#), "\(rdata)")
         XCTAssertTrue(rdata.contains(#"1 2 3 srv\$.\(x\)."#), "\(rdata)")

@@ -53,6 +53,39 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(text { out in withBytes(Array(#"a"b\c"#.utf8) + [0, 9, 0x7F, 0x80, 0xFF]) { out.appendQuotedString($0) } },
                        #""a\"b\\c\000\009\127\128\255""#)
         XCTAssertEqual(text { out in withBytes(Array("x y".utf8)) { out.appendEscapedText($0) } }, "x y")
+        XCTAssertEqual(text { out in withBytes(Array(#"a"b\c"#.utf8) + [0]) { out.appendQuotedString($0, json: true) } },
+                       #"\"a\\\"b\\\\c\\000\""#)
+    }
+
+    /// The eight-at-a-time copy against a byte-at-a-time reference, on strings of every length to 40 mixing plain
+    /// text with each byte that needs an escape, at every position in a word; the JSON form must also be the plain
+    /// form escaped for a JSON string.
+    func testQuotedStringsMatchAByteAtATimeReference() throws {
+        func reference(_ bytes: [UInt8]) -> String {
+            var s = "\""
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): s += "\\" + String(UnicodeScalar(b))
+                case 0x20 ... 0x7E: s += String(UnicodeScalar(b))
+                default: s += "\\" + String(format: "%03d", Int(b))
+                }
+            }
+            return s + "\""
+        }
+        var rng = SplitMix64(seed: 7)
+        let odd: [UInt8] = [0x22, 0x5C, 0x00, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+        for _ in 0 ..< 5000 {
+            let n = Int.random(in: 0 ... 40, using: &rng)
+            let bytes: [UInt8] = (0 ..< n).map { _ in
+                Int.random(in: 0 ..< 6, using: &rng) == 0
+                    ? odd.randomElement(using: &rng)! : UInt8.random(in: 0x21 ... 0x7D, using: &rng)
+            }
+            let plain = text { out in withBytes(bytes) { out.appendQuotedString($0) } }
+            XCTAssertEqual(plain, reference(bytes), "\(bytes)")
+            let json = text { out in withBytes(bytes) { out.appendQuotedString($0, json: true) } }
+            let decoded = try JSONSerialization.jsonObject(with: Data(("\"" + json + "\"").utf8), options: .fragmentsAllowed)
+            XCTAssertEqual(decoded as? String, plain, "\(bytes)")
+        }
     }
 
     func testIPv4() {

@@ -78,7 +78,7 @@ final class FoldedHashTests: XCTestCase {
             if round % 3 == 0 { bytes.removeLast(Int.random(in: 0...min(4, bytes.count - start), using: &rng)) }
             bytes.withUnsafeBytes { m in
                 let expected = Result { () throws(DNSDecodingError.Reason) -> Int in try DomainName.validate(m, at: start) }
-                let fused = Result { () throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) in
+                let fused = Result { () throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64, plainLength: Int) in
                     try DomainName.validateHashing(m, at: start)
                 }
                 switch (expected, fused) {
@@ -210,5 +210,51 @@ extension NameWriterTests {
             XCTAssertEqual(next, end)
             XCTAssertEqual(out.makeString(), expected + "example.com.")
         }
+    }
+}
+
+extension NameWriterTests {
+    /// Random question names, plain or not (an odd octet, a label of 45 octets or more, the root), at the end of
+    /// messages with up to 10 bytes after them: the decoder calls exactly the plain ones plain, with their wire
+    /// length, and ``DomainName/writePlain(_:at:wireLength:to:)`` writes them as the general writer does.
+    func testPlainQuestionNamesAreFoundAndWrittenAsTheGeneralWriterDoes() {
+        var rng = SystemRandomNumberGenerator()
+        let plainOctets = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
+        let odd: [UInt8] = [0x00, 0x09, 0x20, 0x22, 0x2E, 0x40, 0x5C, 0x7F, 0x80, 0xFF]
+        var found = 0
+        for round in 0..<20_000 {
+            var wire: [UInt8] = []
+            var plain = true
+            for _ in 0..<(round % 50 == 0 ? 0 : Int.random(in: 1...5, using: &rng)) {
+                let n = round % 4 == 0 ? Int.random(in: 1...63, using: &rng) : Int.random(in: 1...20, using: &rng)
+                if wire.count + 1 + n >= 255 { break }
+                var label = (0..<n).map { _ in plainOctets.randomElement(using: &rng)! }
+                if round % 7 == 0 {
+                    label[Int.random(in: 0..<n, using: &rng)] = odd.randomElement(using: &rng)!
+                    plain = false
+                }
+                if n >= 45 { plain = false }
+                wire += [UInt8(n)] + label
+            }
+            if wire.isEmpty { plain = false }
+            wire.append(0)
+            let message: [UInt8] = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0] + wire + [0, 1, 0, 1]
+                + [UInt8](repeating: 0xAA, count: Int.random(in: 0...10, using: &rng))
+            message.withUnsafeBytes { m in
+                let layout = MessageLayout(decoding: m)
+                XCTAssertFalse(layout.isMalformed)
+                XCTAssertEqual(Int(layout.plainQuestionLength), plain ? wire.count : 0, "\(wire)")
+                guard plain else { return }
+                found += 1
+                var general = OutputBuffer(capacity: 16)
+                DomainName.write(m, at: 12, into: &general, quoted: true)
+                var out = OutputBuffer(capacity: 16)
+                var c = out.cursor(reserving: wire.count + 7)
+                XCTAssertEqual(DomainName.writePlain(m, at: 12, wireLength: wire.count, to: &c), 12 + wire.count)
+                out.commit(c)
+                XCTAssertEqual(out.makeArray(), general.makeArray(), "\(wire)")
+            }
+        }
+        XCTAssertGreaterThan(found, 10_000)
     }
 }

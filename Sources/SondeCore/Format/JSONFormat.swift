@@ -88,10 +88,19 @@ public enum JSONFormat {
             c.append(",\"qname\":\"")
             out.commit(c)
             qname.start = out.count
-            DomainName.write(message, at: Int(l.questionOffset), into: &out, quoted: true)
-            qname.length = out.count &- qname.start
-            // 11 + 10 + 24 + 5 + 4 * 18 + 12
-            c = out.cursor(reserving: 160)
+            let plain = Int(l.plainQuestionLength)
+            if plain > 0 {
+                // Checked plain by the decoder: copied with a dot over each length, no look at the octets.
+                // The name, 7 bytes of overshoot, and 160 as below.
+                c = out.cursor(reserving: plain &+ 168)
+                DomainName.writePlain(message, at: Int(l.questionOffset), wireLength: plain, to: &c)
+                qname.length = out.offset(of: c) &- qname.start
+            } else {
+                DomainName.write(message, at: Int(l.questionOffset), into: &out, quoted: true)
+                qname.length = out.count &- qname.start
+                // 11 + 10 + 24 + 5 + 4 * 18 + 12
+                c = out.cursor(reserving: 160)
+            }
             c.append("\",\"qtype\":\"")
             writeType(l.qtype, to: &c)
             if l.qclass == 1 {

@@ -57,15 +57,60 @@ public enum DomainName {
             labels &+= 1
             q &+= length &+ 1
         }
-        var odd = 0
-        for w in 0..<4 {
-            let x = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 1 &+ 8 &* w, as: UInt64.self))
-            let inText = lowOctets(min(max(q &- 8 &* w, 0), 8))
-            odd &+= (~plainOctets(x) & inText & 0x8080_8080_8080_8080).nonzeroBitCount
+        // Only the words the text reaches (one to four; most names take two or three), each octet that is not
+        // plain adding one to its own octet of `odd` (see ``octetSum(_:)``).
+        var odd: UInt64 = 0
+        var w = 0
+        while w < q {
+            let x = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 1 &+ w, as: UInt64.self))
+            let inText = lowOctets(min(q &- w, 8))
+            odd &+= (~plainOctets(x) & inText & 0x8080_8080_8080_8080) >> 7
+            w &+= 8
         }
-        guard odd == labels else { return nil }
+        guard octetSum(odd) == labels else { return nil }
         c.p += q
         return start &+ q &+ 1
+    }
+
+    /// Writes a plain name, as ``MessageLayout/plainQuestionLength`` finds them: in one piece of `wireLength`
+    /// octets at `start`, at least one label, every label of letters, digits, hyphens and underscores (nothing to
+    /// escape), so its text is its octets after the first with a dot over each later label length and the root.
+    /// The octets are copied eight at a time; the cursor must have room for `wireLength + 7` bytes.
+    /// - Returns: the offset after the name.
+    @inlinable @inline(__always)
+    @discardableResult
+    public static func writePlain(
+        _ message: UnsafeRawBufferPointer, at start: Int, wireLength: Int, to c: inout OutputCursor
+    ) -> Int {
+        precondition(wireLength >= 2 && start >= 0 && start &+ wireLength <= message.count)
+        let src = message.baseAddress.unsafelyUnwrapped + start
+        let out = UnsafeMutableRawPointer(c.p)
+        let n = wireLength &- 1
+        if start &+ 1 &+ ((n &+ 7) & ~7) <= message.count {
+            var i = 0
+            while i < n {
+                out.storeBytes(of: src.loadUnaligned(fromByteOffset: 1 &+ i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+                i &+= 8
+            }
+        } else {
+            out.copyMemory(from: src + 1, byteCount: n)
+        }
+        var q = Int(src.load(as: UInt8.self)) &+ 1
+        while true {
+            let length = Int(src.load(fromByteOffset: q, as: UInt8.self))
+            out.storeBytes(of: UInt8(ascii: "."), toByteOffset: q &- 1, as: UInt8.self)
+            if length == 0 { break }
+            q &+= length &+ 1
+        }
+        c.p += n
+        return start &+ wireLength
+    }
+
+    /// The sum of the eight octets of `x`, which must be under 256 (one multiply: no population count, which
+    /// the baseline x86-64 target has no instruction for).
+    @inlinable @inline(__always)
+    static func octetSum(_ x: UInt64) -> Int {
+        Int(truncatingIfNeeded: (x &* 0x0101_0101_0101_0101) >> 56)
     }
 
     /// A word with its first `n` octets (0 to 8) set, by two shifts and no branch, so that 8 gives every octet.
@@ -239,28 +284,32 @@ public enum DomainName {
     }
 
     /// ``validate(_:at:)`` and ``foldedHash(_:at:)`` in one walk, for the question name that both need.
-    /// - Returns: the offset just after the name where it is written, and the name's hash.
+    /// - Returns: the offset just after the name where it is written, the name's hash, and its wire length when
+    ///   it is plain (see ``writePlain(_:at:wireLength:to:)``; 0 otherwise).
     @inlinable
     public static func validateHashing(
         _ message: UnsafeRawBufferPointer, at start: Int
-    ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) {
+    ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64, plainLength: Int) {
         try walk(message, at: start, hashing: true)
     }
 
     /// The walk behind ``validate(_:at:)`` and ``validateHashing(_:at:)``: every label and pointer checked. With
     /// `hashing` (a constant at each call, so the other form carries no hashing code) the name is then hashed: a
     /// name written in one piece (a question's, nearly always) straight from the message a word at a time, a
-    /// compressed one from an uncompressed copy.
+    /// compressed one from an uncompressed copy. The words hashed are also checked for plain labels.
     @inlinable @inline(__always)
     static func walk(
         _ message: UnsafeRawBufferPointer, at start: Int, hashing: Bool
-    ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64) {
+    ) throws(DNSDecodingError.Reason) -> (end: Int, hash: UInt64, plainLength: Int) {
         let count = message.count
         var pos = start
         var runStart = start
         var end = -1
         var length = 1  // the root label
         var hops = 0
+        // For the plain check: the labels, and a negative value once a length is 45 or more.
+        var labels = 0
+        var longLabels = 0
         while true {
             guard pos < count else { throw .truncatedName }
             let len = Int(message[pos])
@@ -268,10 +317,17 @@ public enum DomainName {
             case 0x00:
                 if len == 0 {
                     guard end < 0 else {
-                        return (end, hashing ? hashCompressed(message, at: start) : 0)
+                        return (end, hashing ? hashCompressed(message, at: start) : 0, 0)
                     }
-                    return (pos &+ 1, hashing ? hashWire(message, from: start, length: length) : 0)
+                    guard hashing else { return (pos &+ 1, 0, 0) }
+                    let (hash, notPlain) = hashWire(message, from: start, length: length)
+                    // Plain: the only octets that are not letters, digits, hyphens or underscores are the label
+                    // lengths (all under 45, so none passes for one) and the root.
+                    let plain = labels > 0 && longLabels >= 0 && notPlain == labels &+ 1
+                    return (pos &+ 1, hash, plain ? length : 0)
                 }
+                labels &+= 1
+                longLabels |= 44 &- len
                 length &+= len &+ 1
                 guard length <= maxWireLength else { throw .nameTooLong }
                 guard pos &+ 1 &+ len <= count else { throw .truncatedName }
@@ -305,9 +361,10 @@ public enum DomainName {
 
     /// The hash of a well-formed, uncompressed name of `length` wire bytes at `start`: its bytes a word at a time,
     /// ASCII letters folded to lower case (label lengths, at most 63, are never folded), the last partial word
-    /// padded with zeros, then the length. Never 0.
+    /// padded with zeros, then the length. Never 0. Also counts the octets of the name that are not letters,
+    /// digits, hyphens or underscores (``plainOctets(_:)``), from the same words.
     @inlinable @inline(__always)
-    static func hashWire(_ message: UnsafeRawBufferPointer, from start: Int, length: Int) -> UInt64 {
+    static func hashWire(_ message: UnsafeRawBufferPointer, from start: Int, length: Int) -> (hash: UInt64, notPlain: Int) {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         /// ASCII A-Z to a-z in all eight bytes at once; bytes with the high bit set are left alone.
@@ -319,8 +376,12 @@ public enum DomainName {
         var h = hashSeed
         var i = start
         let wireEnd = start &+ length
+        // One per octet that is not plain, in that octet's own counter (a name has at most 32 words).
+        var notPlain: UInt64 = 0
         while i &+ 8 <= wireEnd {
-            h = hashMix(h, fold(UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))))
+            let x = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            h = hashMix(h, fold(x))
+            notPlain &+= (~plainOctets(x) & highs) >> 7
             i &+= 8
         }
         if i < wireEnd {
@@ -339,8 +400,9 @@ public enum DomainName {
                 }
             }
             h = hashMix(h, fold(word))
+            notPlain &+= (~plainOctets(word) & lowOctets(n) & highs) >> 7
         }
-        return hashMix(h, UInt64(length)) | 1
+        return (hashMix(h, UInt64(length)) | 1, octetSum(notPlain))
     }
 
     /// ``hashWire(_:from:length:)`` of a well-formed compressed name, from an uncompressed copy.
@@ -349,7 +411,7 @@ public enum DomainName {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxWireLength) { buffer in
             let base = buffer.baseAddress!
             let n = copyFoldedWire(message, at: start, into: base)
-            return hashWire(UnsafeRawBufferPointer(start: base, count: n), from: 0, length: n)
+            return hashWire(UnsafeRawBufferPointer(start: base, count: n), from: 0, length: n).hash
         }
     }
 

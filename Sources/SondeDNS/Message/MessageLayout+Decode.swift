@@ -26,8 +26,9 @@ extension MessageLayout {
         while q < Int(qdCount) {
             let nameEnd: Int
             var hash: UInt64 = 0
+            var plainLength = 0
             do {
-                if q == 0 { (nameEnd, hash) = try DomainName.validateHashing(message, at: pos) } else {
+                if q == 0 { (nameEnd, hash, plainLength) = try DomainName.validateHashing(message, at: pos) } else {
                     nameEnd = try DomainName.validate(message, at: pos)
                 }
             } catch {
@@ -43,6 +44,7 @@ extension MessageLayout {
             if q == 0 {
                 questionOffset = Int32(pos)
                 qnameHash = hash
+                plainQuestionLength = UInt16(truncatingIfNeeded: plainLength)
                 qtype = message.loadBigEndianUInt16(at: nameEnd)
                 qclass = message.loadBigEndianUInt16(at: nameEnd &+ 2)
             }

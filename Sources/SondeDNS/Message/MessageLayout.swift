@@ -30,6 +30,10 @@ public struct MessageLayout: Sendable, Hashable {
     public var questionOffset: Int32 = -1
     /// QTYPE and QCLASS of the first question.
     public var qtype: UInt16 = 0, qclass: UInt16 = 0
+    /// The wire length of the first question's name when it is plain — in one piece, every label of letters,
+    /// digits, hyphens and underscores, shorter than 45 — so that ``DomainName/writePlain(_:at:wireLength:to:)``
+    /// can write it without another check; 0 otherwise.
+    public var plainQuestionLength: UInt16 = 0
     /// ``DomainName/foldedHash(_:at:)`` of the first question's name (0 without a question): computed once here
     /// so that counting names and matching queries to responses need not walk the name again.
     public var qnameHash: UInt64 = 0
@@ -76,7 +80,7 @@ public struct MessageLayout: Sendable, Hashable {
     /// Whether an OPT record was found.
     @inlinable public var hasEDNS: Bool { ednsOptionsOffset >= 0 }
     /// The 12-bit RCODE: the header's 4 bits extended by the OPT record's 8 (RFC 6891 §6.1.3).
-    @inlinable public var rcode: UInt16 {
+    @inlinable @inline(__always) public var rcode: UInt16 {
         let low = flags & 0x000f
         return hasEDNS ? UInt16(ednsTTL >> 24) << 4 | low : low
     }

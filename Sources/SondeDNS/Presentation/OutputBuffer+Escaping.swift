@@ -33,7 +33,8 @@ extension OutputBuffer {
             }
         }
         guard found else { return }
-        expandInPlace(from: start, prefix: UInt8(ascii: "\\")) { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        // Nothing before `i` (the word or byte where the first one was seen) needs a backslash.
+        expandInPlace(from: i, prefix: UInt8(ascii: "\\")) { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     /// Doubles every `"` written since `start`, as CSV fields require (RFC 4180).

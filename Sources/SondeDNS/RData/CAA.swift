@@ -32,6 +32,6 @@ enum CAARData: RDataFormat {
         out.append(UInt8(ascii: " "))
         out.append(r.bytes(r.start &+ 2, valueStart))
         out.append(UInt8(ascii: " "))
-        out.appendQuotedString(r.rest(valueStart))
+        out.appendQuotedString(r.rest(valueStart), json: r.quotedNames)
     }
 }

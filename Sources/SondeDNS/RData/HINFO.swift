@@ -16,8 +16,8 @@ enum HINFORData: RDataFormat {
     }
 
     static func write(_ r: RDataView, into out: inout OutputBuffer) {
-        out.appendQuotedString(r.string(r.start))
+        out.appendQuotedString(r.string(r.start), json: r.quotedNames)
         out.append(UInt8(ascii: " "))
-        out.appendQuotedString(r.string(r.start &+ 1 &+ Int(r.u8(r.start))))
+        out.appendQuotedString(r.string(r.start &+ 1 &+ Int(r.u8(r.start))), json: r.quotedNames)
     }
 }

@@ -37,7 +37,7 @@ enum NAPTRRData: RDataFormat {
         var pos = r.start &+ 4
         for _ in 0 ..< 3 {
             out.append(UInt8(ascii: " "))
-            out.appendQuotedString(r.string(pos))
+            out.appendQuotedString(r.string(pos), json: r.quotedNames)
             pos &+= 1 &+ Int(r.u8(pos))
         }
         out.append(UInt8(ascii: " "))

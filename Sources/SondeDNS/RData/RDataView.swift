@@ -10,7 +10,8 @@ struct RDataView {
     let start: Int
     /// Offset just past the last RDATA byte (start + RDLENGTH).
     let end: Int
-    /// Whether ``writeName(_:into:)`` writes names escaped for a JSON string as well (``DomainName/write(_:at:into:quoted:)``).
+    /// Whether ``writeName(_:into:)`` writes names escaped for a JSON string as well (``DomainName/write(_:at:into:quoted:)``),
+    /// and the writers of quoted strings quote them for one (``OutputBuffer/appendQuotedString(_:json:)``).
     var quotedNames = false
 
     /// Checks that the RDATA lies inside the message.

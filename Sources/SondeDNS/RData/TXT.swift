@@ -23,7 +23,7 @@ enum TXTRData: RDataFormat {
         var pos = r.start
         while pos < r.end {
             if pos != r.start { out.append(UInt8(ascii: " ")) }
-            out.appendQuotedString(r.string(pos))
+            out.appendQuotedString(r.string(pos), json: r.quotedNames)
             pos &+= 1 &+ Int(r.u8(pos))
         }
     }

@@ -21,6 +21,6 @@ enum URIRData: RDataFormat {
         out.append(UInt8(ascii: " "))
         out.appendDecimal(UInt64(r.u16(r.start &+ 2)))
         out.append(UInt8(ascii: " "))
-        out.appendQuotedString(r.rest(r.start &+ 4))
+        out.appendQuotedString(r.rest(r.start &+ 4), json: r.quotedNames)
     }
 }
