@@ -95,11 +95,11 @@ extension DnstapLayout {
         if r.take(5 << 3 | 2) { responseAddress = try r.lengthDelimited() }
         if r.take(6 << 3 | 0) { queryPort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.queryPort) }
         if r.take(7 << 3 | 0) { responsePort = UInt32(truncatingIfNeeded: try r.varint()); present.insert(.responsePort) }
-        if r.take(8 << 3 | 0) { queryTimeSeconds = try r.varint(); present.insert(.queryTime) }
+        if r.take(8 << 3 | 0) { queryTimeSeconds = try r.secondsVarint(); present.insert(.queryTime) }
         if r.take(9 << 3 | 5) { queryTimeNanoseconds = try r.fixed32(); present.insert(.queryTime) }
         if r.take(10 << 3 | 2) { queryMessage = try r.lengthDelimited() }
         if r.take(11 << 3 | 2) { queryZone = try r.lengthDelimited() }
-        if r.take(12 << 3 | 0) { responseTimeSeconds = try r.varint(); present.insert(.responseTime) }
+        if r.take(12 << 3 | 0) { responseTimeSeconds = try r.secondsVarint(); present.insert(.responseTime) }
         if r.take(13 << 3 | 5) { responseTimeNanoseconds = try r.fixed32(); present.insert(.responseTime) }
         if r.take(14 << 3 | 2) { responseMessage = try r.lengthDelimited() }
         while r.offset < r.end {
@@ -191,6 +191,21 @@ struct ProtobufReader {
             return UInt64(first)
         }
         return try longVarint()
+    }
+
+    /// ``varint()`` for a time in seconds since 1970: five octets from 2004 to 2514, taken in one load when eight
+    /// bytes remain; anything else goes the general way.
+    @inlinable @inline(__always)
+    mutating func secondsVarint() throws(DnstapDecodingError) -> UInt64 {
+        if end &- offset >= 8 {
+            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            // Continuation bits on the first four octets and not on the fifth.
+            if w & 0x80_8080_8080 == 0x00_8080_8080 {
+                offset &+= 5
+                return w & 0x7F | (w >> 1) & 0x3F80 | (w >> 2) & 0x1F_C000 | (w >> 3) & 0xFE0_0000 | (w >> 4) & 0x7_F000_0000
+            }
+        }
+        return try varint()
     }
 
     @inlinable

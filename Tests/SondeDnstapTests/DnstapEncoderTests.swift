@@ -114,6 +114,27 @@ final class DnstapEncoderTests: XCTestCase {
         XCTAssertEqual(try decoded(Int64.max), 9_000_000_000_854_775_807)
     }
 
+    /// Seconds at every varint length boundary and at random (the five-octet ones, 2004 to 2514, are read in one
+    /// load): the query time last in its message, the response time with the message after it.
+    func testSecondsOfEveryVarintLength() throws {
+        var seconds: [Int64] = []
+        for k in 1...5 {
+            let b = Int64(1) << (7 * k)
+            seconds += [b - 1, b, b + 1]
+        }
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<2000 { seconds.append(Int64.random(in: 0...9_000_000_000, using: &rng)) }
+        for s in seconds where s <= 9_000_000_000 {
+            var m = MessageFields(type: 2)
+            m.queryTime = s * 1_000_000_000 + 7
+            m.responseTime = (9_000_000_000 - s) * 1_000_000_000 + 999_999_999
+            m.responseMessage = [1, 2, 3]
+            let back = try decode(Array(FrameFields(message: m).encoded().dropFirst(4))).message
+            XCTAssertEqual(back.queryTime, m.queryTime)
+            XCTAssertEqual(back.responseTime, m.responseTime)
+        }
+    }
+
     // MARK: Varint boundaries
 
     func testByteFieldLengthsAtVarintBoundaries() throws {

@@ -86,9 +86,18 @@ extension MessageLayout {
         errorOffset = Int32(truncatingIfNeeded: offset)
     }
 
-    /// Walks `expected` records from `pos`; returns false after recording a fault.
-    @inlinable
+    /// Walks `expected` records from `pos`; returns false after recording a fault. Inlined as far as its first
+    /// test, so that an empty section (most sections of most messages) costs no call.
+    @inlinable @inline(__always)
     mutating func walkSection(
+        _ message: UnsafeRawBufferPointer, _ pos: inout Int, _ expected: Int,
+        _ section: DNSDecodingError.Section, _ complete: inout UInt16
+    ) -> Bool {
+        expected == 0 || walkRecords(message, &pos, expected, section, &complete)
+    }
+
+    @inlinable
+    mutating func walkRecords(
         _ message: UnsafeRawBufferPointer, _ pos: inout Int, _ expected: Int,
         _ section: DNSDecodingError.Section, _ complete: inout UInt16
     ) -> Bool {

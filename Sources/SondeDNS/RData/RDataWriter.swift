@@ -92,6 +92,8 @@ public enum RDataWriter {
         switch type {
         case 1: return length == 4 && offset >= 0 && offset + 4 <= message.count
         case 28: return length == 16 && offset >= 0 && offset + 16 <= message.count
+        // OPT, in most messages: its options are checked where they are written, never here.
+        case 41: return offset >= 0 && length >= 0 && offset &+ length <= message.count
         default: break
         }
         guard let r = RDataView(message, offset: offset, length: length) else { return false }
