@@ -34,10 +34,13 @@ final class DnstapFormatTests: XCTestCase {
             p += [0x18, 1, 0x20, 2, 0x2a, 4, 192, 0, 2, 1]
             return p
         }()
+        // Policy { match CLIENT_IP, value "A" }: an address match whose value is no address is written as text.
+        let oddPolicyBytes: [UInt8] = [0x20, 2, 0x2a, 1, 0x41]
         let v4: [UInt8] = [192, 0, 2, 53], v6: [UInt8] = Array(repeating: 0, count: 15) + [1]
         try query.withUnsafeBytes { q in
             try zone.withUnsafeBytes { z in
                 try policyBytes.withUnsafeBytes { p in
+                  try oddPolicyBytes.withUnsafeBytes { oddPolicy in
                     try v4.withUnsafeBytes { a4 in
                         try v6.withUnsafeBytes { a6 in
                             for type in UInt32(1)...14 {
@@ -53,6 +56,7 @@ final class DnstapFormatTests: XCTestCase {
                                 if type != 6 { m.queryMessage = q; m.responseMessage = q }  // type 6: no DNS message
                                 if type == 3 { m.queryZone = z }
                                 if type == 4 { m.policy = p; m.httpProtocol = 2 }
+                                if type == 10 { m.policy = oddPolicy }
                                 if type == 9 { m.queryZone = UnsafeRawBufferPointer(rebasing: q[0..<3]) }  // not a name
                                 add(m, identity: type == 5 ? nil : Array("srv \"1\"\\\u{1}".utf8) + [0xff],
                                     version: type == 7 ? nil : Array("v1 ü".utf8), extra: type == 8 ? [0, 1, 0x22, 0xc3] : nil)
@@ -60,6 +64,7 @@ final class DnstapFormatTests: XCTestCase {
                             _ = try XCTUnwrap(Optional(0))
                         }
                     }
+                  }
                 }
             }
         }
@@ -90,6 +95,9 @@ final class DnstapFormatTests: XCTestCase {
         XCTAssertEqual(policy["action"] as? String, "NXDOMAIN")
         XCTAssertEqual(policy["match"] as? String, "CLIENT_IP")
         XCTAssertEqual(policy["value"] as? String, "192.0.2.1")
+        let oddPolicy = try XCTUnwrap(events[9]["policy"] as? [String: Any])
+        XCTAssertEqual(oddPolicy["match"] as? String, "CLIENT_IP")
+        XCTAssertEqual(oddPolicy["value"] as? String, "A", "a value that is no address stays text")
         XCTAssertEqual(events[3]["http_protocol"] as? String, "HTTP2")
         XCTAssertEqual(events[3]["latency"] as? Double, 0.1)
         XCTAssertEqual(events[3]["src_ip"] as? String, "::1", "a response's source is the responder")

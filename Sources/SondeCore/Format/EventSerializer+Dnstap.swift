@@ -85,8 +85,11 @@ public enum DnstapFieldsSerializer {
         if d.policyValue.isPresent {
             emitter.key("value", into: &out)
             let value = d.policyValue.bytes(in: frame)
+            // CLIENT_IP, RESPONSE_IP and NS_IP values of an address's length are addresses; QNAME and NS_NAME
+            // values are names; anything else is text.
+            let isAddress = value.count == 4 || value.count == 16
             switch d.policyMatch {
-            case 2, 3, 5 where value.count == 4 || value.count == 16:
+            case 2 where isAddress, 3 where isAddress, 5 where isAddress:
                 let a = DnstapProcessor.address(value, v6: value.count == 16)
                 emitter.plain(into: &out) { $0.append(address: a) }
             case 1, 4: name(value, &emitter, &out)
