@@ -103,11 +103,14 @@ extension OutputBuffer {
     static func copySmall(to dst: UnsafeMutableRawPointer, from bytes: UnsafeRawPointer, count n: Int) {
         if n <= 32 {
             if n >= 16 {
-                // Two 16-byte moves, overlapping when n < 32 (a constant literal's come from the constant pool).
-                let a = bytes.loadUnaligned(as: SIMD16<UInt8>.self)
-                let b = bytes.loadUnaligned(fromByteOffset: n &- 16, as: SIMD16<UInt8>.self)
-                dst.storeBytes(of: a, as: SIMD16<UInt8>.self)
-                dst.storeBytes(of: b, toByteOffset: n &- 16, as: SIMD16<UInt8>.self)
+                let a = bytes.loadUnaligned(as: UInt64.self)
+                let b = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                let c = bytes.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self)
+                let d = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+                dst.storeBytes(of: a, as: UInt64.self)
+                dst.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+                dst.storeBytes(of: c, toByteOffset: n &- 16, as: UInt64.self)
+                dst.storeBytes(of: d, toByteOffset: n &- 8, as: UInt64.self)
             } else if n >= 8 {
                 let a = bytes.loadUnaligned(as: UInt64.self)
                 let b = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
