@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import SondeDNS
@@ -18,8 +19,25 @@ final class RDataFuzzTests: XCTestCase {
             if ok != valid {
                 XCTFail("TYPE\(type) disagree on \(message) at \(offset)+\(length)")
             }
-            if ok { assertPrintable(out.makeArray()) }
+            if ok {
+                assertPrintable(out.makeArray())
+                assertJSONFormAgrees(type, m, offset: offset, length: length, plain: out.makeString())
+            }
         }
+    }
+
+    /// `writeValidated` of valid RDATA: text ready for a JSON string must decode to the presentation form, and
+    /// text not ready must be the presentation form itself (the caller escapes it).
+    func assertJSONFormAgrees(_ type: UInt16, _ m: UnsafeRawBufferPointer, offset: Int, length: Int, plain: String) {
+        var json = OutputBuffer(capacity: 16)
+        let ready = RDataWriter.writeValidated(type: type, message: m, offset: offset, length: length, into: &json)
+        let text = json.makeString()
+        guard ready, text.utf8.contains(UInt8(ascii: "\\")) else {
+            if text != plain { XCTFail("TYPE\(type): \(text) is not \(plain)") }
+            return
+        }
+        let decoded = try? JSONSerialization.jsonObject(with: Data(("\"" + text + "\"").utf8), options: .fragmentsAllowed)
+        if decoded as? String != plain { XCTFail("TYPE\(type): \(text) does not decode to \(plain)") }
     }
 
     /// A byte biased toward what makes parsers go deep: small lengths, pointers, zeros.

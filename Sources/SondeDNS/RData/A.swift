@@ -7,6 +7,8 @@
 /// ```
 /// ADDRESS is 32 bits; any other RDLENGTH is malformed.
 enum ARData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool { r.length == 4 }
 
     static func write(_ r: RDataView, into out: inout OutputBuffer) {

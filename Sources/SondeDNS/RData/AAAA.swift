@@ -8,6 +8,8 @@
 ///     +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
 /// ```
 enum AAAARData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool { r.length == 16 }
 
     static func write(_ r: RDataView, into out: inout OutputBuffer) {

@@ -14,6 +14,8 @@
 /// The tag must be 1 or more ASCII letters and digits (RFC 8659 §4.1), which also makes it safe to print
 /// unquoted; the value takes the rest of the RDATA and may be empty (`0 issue ""`).
 enum CAARData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         guard r.length >= 2 else { return false }
         let tagLength = Int(r.u8(r.start &+ 1))

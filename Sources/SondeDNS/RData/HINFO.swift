@@ -10,6 +10,8 @@
 /// ```
 /// Each field is a <character-string>: a length octet and that many bytes.
 enum HINFORData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         guard let cpu = r.stringEnd(r.start) else { return false }
         return r.stringEnd(cpu) == r.end

@@ -10,6 +10,8 @@
 /// ```
 /// The same shape as MX.
 enum KXRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool { MXRData.validate(r) }
     static func write(_ r: RDataView, into out: inout OutputBuffer) { MXRData.write(r, into: &out) }
 }

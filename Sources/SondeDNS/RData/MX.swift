@@ -10,6 +10,8 @@
 /// ```
 /// EXCHANGE may be compressed (an RFC 1035 type).
 enum MXRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         r.length >= 3 && r.nameEnd(r.start &+ 2) == r.end
     }

@@ -20,6 +20,8 @@
 /// FLAGS, SERVICES and REGEXP are <character-string>s. REPLACEMENT must not be compressed (RFC 3403); a
 /// pointer is accepted anyway.
 enum NAPTRRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         guard r.length >= 4 else { return false }
         var pos = r.start &+ 4

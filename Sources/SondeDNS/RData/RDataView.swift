@@ -100,12 +100,22 @@ protocol RDataFormat {
     static func validate(_ r: RDataView) -> Bool
     /// Writes the presentation form, fields separated by one space; only called after ``validate(_:)`` said yes.
     static func write(_ r: RDataView, into out: inout OutputBuffer)
+    /// Whether ``write(_:into:)``, given a view with ``RDataView/quotedNames``, writes text ready for a JSON string:
+    /// true for the types whose text is only numbers, addresses, names and quoted strings, which those writers
+    /// escape as they go; false (the default) where the caller must escape the text afterwards.
+    static var writesJSONReady: Bool { get }
+}
+
+extension RDataFormat {
+    static var writesJSONReady: Bool { false }
 }
 
 /// The shape shared by NS, CNAME, PTR and DNAME: the RDATA is one domain name and nothing else.
 protocol SingleNameFormat: RDataFormat {}
 
 extension SingleNameFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         r.nameEnd(r.start) == r.end
     }

@@ -60,10 +60,10 @@ public enum RDataWriter {
     }
 
     /// ``writeOrUnknown(type:message:offset:length:into:)`` for a JSON string, of RDATA the decoder has already
-    /// validated (it is not checked again). Where the text is only names, numbers and quoted strings (NS, CNAME,
-    /// PTR, DNAME, MX, SOA, SRV, TXT, SPF, HINFO, NAPTR, URI, CAA, and the like) the names and strings are written
-    /// escaped for JSON as they go and the result is `true`: the text is ready. Otherwise the text is written as
-    /// by `writeOrUnknown` and the result is `false`: the caller escapes it.
+    /// validated (it is not checked again). Where the format ``RDataFormat/writesJSONReady`` (text of names,
+    /// numbers and quoted strings: NS, CNAME, PTR, DNAME, MX, SOA, SRV, TXT, SPF, HINFO, NAPTR, URI, CAA, and the
+    /// like) the names and strings are written escaped for JSON as they go and the result is `true`: the text is
+    /// ready. Otherwise the text is written as by `writeOrUnknown` and the result is `false`: the caller escapes it.
     public static func writeValidated(
         type: UInt16, message: UnsafeRawBufferPointer, offset: Int, length: Int, into out: inout OutputBuffer
     ) -> Bool {
@@ -71,17 +71,9 @@ public enum RDataWriter {
             writeOrUnknown(type: type, message: message, offset: offset, length: length, into: &out)
             return false
         }
-        switch type {
-        // A and AAAA (no escapes), the types whose fields are names and numbers, and those with quoted strings
-        // (HINFO, TXT, NAPTR, SPF, URI, CAA: their writers quote with `json`).
-        case 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 21, 28, 33, 35, 36, 39, 99, 256, 257:
-            r.quotedNames = true
-            format.write(r, into: &out)
-            return true
-        default:
-            format.write(r, into: &out)
-            return false
-        }
+        r.quotedNames = format.writesJSONReady
+        format.write(r, into: &out)
+        return r.quotedNames
     }
 
     /// Whether the RDATA fits its type, by the same rules as ``write(type:message:offset:length:into:)`` but

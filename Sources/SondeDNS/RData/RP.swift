@@ -9,6 +9,8 @@
 ///     +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
 /// ```
 enum RPRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         guard let mbox = r.nameEnd(r.start) else { return false }
         return r.nameEnd(mbox) == r.end

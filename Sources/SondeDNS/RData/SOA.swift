@@ -26,6 +26,8 @@
 /// ```
 /// Both names may be compressed (an RFC 1035 type).
 enum SOARData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         guard let mname = r.nameEnd(r.start), let rname = r.nameEnd(mname) else { return false }
         return rname &+ 20 == r.end

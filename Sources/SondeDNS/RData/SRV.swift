@@ -14,6 +14,8 @@
 /// ```
 /// RFC 2782 forbids compressing TARGET; some servers did anyway, so a pointer is accepted.
 enum SRVRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         r.length >= 7 && r.nameEnd(r.start &+ 6) == r.end
     }

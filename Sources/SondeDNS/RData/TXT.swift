@@ -9,6 +9,8 @@
 /// TXT-DATA is a sequence of length-prefixed strings that must end exactly at RDLENGTH. An empty RDATA has no
 /// string at all and is malformed (it is printed in the RFC 3597 form instead).
 enum TXTRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool {
         guard r.length > 0 else { return false }
         var pos = r.start

@@ -14,6 +14,8 @@
 /// ```
 /// The target takes the rest of the RDATA (no length octet) and must not be empty (RFC 7553 §4.5).
 enum URIRData: RDataFormat {
+    static var writesJSONReady: Bool { true }
+
     static func validate(_ r: RDataView) -> Bool { r.length >= 5 }
 
     static func write(_ r: RDataView, into out: inout OutputBuffer) {
