@@ -333,15 +333,9 @@ public struct RecordCursor {
 
     @inline(__always)
     public mutating func next() -> RecordRef? {
-        let nameEnd: Int
-        if offset >= 0 && offset &+ 2 <= message.count && message[offset] & 0xC0 == 0xC0 {
-            // An owner that is one compression pointer (most owners): no call.
-            nameEnd = offset &+ 2
-        } else {
-            guard let end = DomainName.skip(message, at: offset) else { return nil }
-            nameEnd = end
+        guard let nameEnd = DomainName.skip(message, at: offset), nameEnd + 10 <= message.count else {
+            return nil
         }
-        guard nameEnd + 10 <= message.count else { return nil }
         let rdlength = Int(message.loadBigEndianUInt16(at: nameEnd + 8))
         guard nameEnd + 10 + rdlength <= message.count else { return nil }
         let rr = RecordRef(

@@ -138,8 +138,16 @@ public enum DomainName {
     /// The offset just after the name written at `start`, without following pointers (so without checking
     /// where they lead): for walking records that ``validate(_:at:)`` has already checked.
     /// - Returns: nil when the name runs past the end of the message or uses a reserved label type.
-    @inlinable
+    @inlinable @inline(__always)
     public static func skip(_ message: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        // A name that is one compression pointer (most record owners): answered here, with no call.
+        if start >= 0 && start &+ 2 <= message.count && message[start] & 0xC0 == 0xC0 { return start &+ 2 }
+        return skipLabels(message, at: start)
+    }
+
+    /// ``skip(_:at:)`` for a name that starts with labels.
+    @inlinable
+    static func skipLabels(_ message: UnsafeRawBufferPointer, at start: Int) -> Int? {
         let count = message.count
         var pos = start
         while pos < count {
