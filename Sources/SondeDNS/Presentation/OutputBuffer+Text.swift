@@ -9,19 +9,12 @@ extension OutputBuffer {
     /// quote and backslash of it, the enclosing quotes included, behind one more backslash (`"a\"b"` becomes
     /// `\"a\\\"b\"`), so the caller needs no second pass over it.
     public mutating func appendQuotedString(_ bytes: UnsafeRawBufferPointer, json: Bool = false) {
-        if json {
-            reserve(bytes.count &* 5 &+ 4)
-            uncheckedAppend(UInt8(ascii: "\\"))
-            uncheckedAppend(UInt8(ascii: "\""))
-            uncheckedAppendEscaped(bytes, json: true)
-            uncheckedAppend(UInt8(ascii: "\\"))
-            uncheckedAppend(UInt8(ascii: "\""))
-        } else {
-            reserve(bytes.count &* 4 &+ 2)
-            uncheckedAppend(UInt8(ascii: "\""))
-            uncheckedAppendEscaped(bytes, json: false)
-            uncheckedAppend(UInt8(ascii: "\""))
-        }
+        reserve(bytes.count &* 5 &+ 4)
+        if json { uncheckedAppend(UInt8(ascii: "\\")) }
+        uncheckedAppend(UInt8(ascii: "\""))
+        uncheckedAppendEscaped(bytes, json: json)
+        if json { uncheckedAppend(UInt8(ascii: "\\")) }
+        uncheckedAppend(UInt8(ascii: "\""))
     }
 
     /// Appends `bytes` with the escapes of ``appendQuotedString(_:json:)`` but without the quotes (free text
