@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -37,7 +38,10 @@ let package = Package(
         // The pipeline: events, batches, formats, configuration, the component registry.
         .target(
             name: "SondeCore",
-            dependencies: ["SondeDNS", "SondePacket", "SondeDnstap", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "SondeDNS", "SondePacket", "SondeDnstap", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Atomics", package: "swift-atomics"),
+            ]
         ),
         .target(
             name: "SondeInputs",
@@ -57,7 +61,13 @@ let package = Package(
             ] + nio
         ),
         // The executable parses arguments and calls the builder in SondeApp, which tests call too.
-        .target(name: "SondeApp", dependencies: ["SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs", "SondeHTTP"] + nio),
+        .target(
+            name: "SondeApp",
+            dependencies: [
+                "SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs", "SondeHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ] + nio
+        ),
         .executableTarget(
             name: "sonde",
             dependencies: ["SondeApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -6,6 +6,7 @@ import Darwin
 public import SondeCore
 import SondeInputs
 import SondeOutputs
+import Logging
 import SondePacket
 import SondeTransforms
 
@@ -29,16 +30,16 @@ public enum ReadRunner {
     public static func run(paths: [String], configuration: SondeConfiguration) throws -> Result {
         signal(SIGPIPE, SIG_IGN)
         let identity = configuration.identity ?? hostName()
+        let context = ComponentContext(identity: identity, log: AppLog.make(configuration))
+        let pipeline = try PipelineBuilder.build(
+            configuration, context: context, summary: nil, withOutputs: configuration.summary.mode != .only)
         let input = PcapFileInput(
             configuration: .init(
                 paths: paths, ports: PortSet(configuration.ports), identity: identity,
                 reassemble: configuration.reassembly))
         input.configuration.replaySpeed = configuration.replaySpeed
-        var outputs: [any EventOutput] = []
-        if configuration.summary.mode != .only {
-            let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
-            for o in configured { outputs.append(try OutputFactory.make(o, identity: configuration.identity)) }
-        }
+        try pipeline.start()
+        let producer = pipeline.makeProducer()
         let summary = TrafficSummary()
         let counting = configuration.summary.mode != .off
         var messages: UInt64 = 0
@@ -47,34 +48,41 @@ public enum ReadRunner {
         let matcher = QueryResponseMatcher(
             configuration: .init(emitUnanswered: configuration.unanswered, join: configuration.join))
         let matching = configuration.matchesQueries
-        func writeRetired() throws {
-            try matcher.takeRetired { retired in
-                for o in outputs { try o.write(retired) }
+        var readError: (any Error)?
+        do {
+            try input.run(progress: progress) { batch in
+                messages += UInt64(batch.count)
+                // The summary counts every message, before joining folds queries into their responses.
+                if counting { summary.add(batch) }
+                if matching { matcher.process(&batch) }
+                producer.consume(&batch)
+                matcher.takeRetired { producer.consume(&$0) }
+                if pipeline.allGone { throw OutputsGone() }
             }
+            matcher.finish()
+            matcher.takeRetired { producer.consume(&$0) }
+        } catch is OutputsGone {
+            progress?.finish()
+        } catch {
+            readError = error
         }
-        try input.run(progress: progress) { batch in
-            messages += UInt64(batch.count)
-            // The summary counts every message, before joining folds queries into their responses.
-            if counting { summary.add(batch) }
-            if matching { matcher.process(&batch) }
-            for o in outputs { try o.write(batch) }
-            try writeRetired()
-            // As if live: each batch leaves at once instead of waiting for a full output buffer.
-            if configuration.replaySpeed != nil { for o in outputs { try o.flush() } }
-        }
-        matcher.finish()
-        try writeRetired()
-        for o in outputs { try o.finish() }
+        pipeline.finish(deadline: ProgressReporter.nowSeconds() + 30)
+        if let readError { throw readError }
         let elapsed = ProgressReporter.nowSeconds() - start
         var report = SummaryReport(
             summary: summary, decode: input.counters, matching: matcher.counters, files: paths.count, elapsed: elapsed)
         if input.sawDnstap { report.dnstap = input.dnstapCounters }
+        report.add(pipeline)
         for failure in input.failures { writeError("sonde: \(failure)\n") }
         printReport(report, configuration)
+        let outputsFailed = pipeline.outputs.contains { $0.worker.snapshot.failed > 0 }
         return Result(
-            exitCode: input.failures.isEmpty ? 0 : 1, counters: input.counters, messages: messages,
+            exitCode: input.failures.isEmpty && !outputsFailed ? 0 : 1, counters: input.counters, messages: messages,
             failures: input.failures)
     }
+
+    /// Thrown out of the read loop when every output's reader has gone (`| head`).
+    struct OutputsGone: Error {}
 
     static func printReport(_ report: SummaryReport, _ configuration: SondeConfiguration) {
         let top = configuration.summary.top
@@ -108,13 +116,28 @@ public enum ReadRunner {
     }
 }
 
-/// Builds outputs from their configuration: one line per output kind.
-public enum OutputFactory {
-    public static func make(_ c: OutputConfiguration, identity: String? = nil) throws -> any EventOutput {
-        switch c.kind {
-        case StdoutOutput.kind: return StdoutOutput(configuration: .init(format: c.format))
-        case DnstapOutput.kind: return try DnstapOutput(configuration: c, defaultIdentity: identity ?? ReadRunner.hostName())
-        default: throw SondeError("unknown output kind \"\(c.kind)\"")
-        }
+extension SummaryReport {
+    /// Adds the pipeline's outputs and transforms.
+    mutating func add(_ pipeline: Pipeline) {
+        outputs = pipeline.outputs.map { (name: $0.name, kind: $0.kind, counters: $0.worker.snapshot) }
+        transforms = pipeline.global.map { (stage: "global", kind: $0.kind, dropped: $0.dropped) }
+        for o in pipeline.outputs { transforms += o.stages.map { (stage: o.name, kind: $0.kind, dropped: $0.dropped) } }
+    }
+}
+
+/// Sonde's logger, as configured (`--log-level`, `--log-format`).
+public enum AppLog {
+    public static func make(_ configuration: SondeConfiguration) -> SondeLog {
+        let level: Logger.Level =
+            switch configuration.logLevel {
+            case .debug: .debug
+            case .info: .info
+            case .notice: .notice
+            case .warning: .warning
+            case .error: .error
+            }
+        var logger = Logger(label: "sonde") { StderrLogHandler(label: $0, level: level, format: configuration.logFormat) }
+        logger.logLevel = level
+        return SondeLog(logger)
     }
 }

@@ -21,6 +21,7 @@ public enum RunRunner {
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         // Every connection is a descriptor: allow as many as the hard limit does.
@@ -32,20 +33,30 @@ public enum RunRunner {
         guard !configuration.inputs.isEmpty || !configuration.captures.isEmpty else {
             throw SondeError("nothing to listen to: give --dnstap URL or --interface NAME (or inputs: in the configuration file)")
         }
-        var outputs: [any EventOutput] = []
-        if configuration.summary.mode != .only {
-            let configured = configuration.outputs.isEmpty ? [OutputConfiguration()] : configuration.outputs
-            for o in configured { outputs.append(try OutputFactory.make(o, identity: configuration.identity)) }
-        }
-        let sink = LiveSink(outputs: outputs, counting: configuration.summary.mode != .off)
+        let appLog = AppLog.make(configuration)
+        let identity = configuration.identity ?? ReadRunner.hostName()
+        let context = ComponentContext(identity: identity, log: appLog)
+        let counting = configuration.summary.mode != .off
+        // A long-running receiver tracks the first 16,384 distinct names for the top list (about 1.3 MB); later
+        // ones are counted as untracked, so memory stays flat however many names go by.
+        let pipeline = try PipelineBuilder.build(
+            configuration, context: context, summary: counting ? TrafficSummary(maxNames: 1 << 14) : nil,
+            withOutputs: configuration.summary.mode != .only)
+        try pipeline.start()
+        for o in pipeline.outputs { appLog.info("output \(o.name): \(o.component.summary)") }
+        let sink = pipeline
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 4))
-        let log: @Sendable (String) -> Void = { ReadRunner.writeError($0 + "\n") }
+        let log: @Sendable (String) -> Void = { line in
+            appLog.info(line.hasPrefix("sonde: ") ? String(line.dropFirst(7)) : line)
+        }
         var inputs: [DnstapInput] = []
         /// Undoes a start that failed half-way.
         func abandon(_ captures: [LiveCaptureInput] = []) {
+            pipeline.beginShutdown(deadline: ProgressReporter.nowSeconds())
             for i in inputs { i.stop() }
             for c in captures { c.stop() }
             try? group.syncShutdownGracefully()
+            pipeline.finish(deadline: ProgressReporter.nowSeconds() + 5)
         }
         let start = ProgressReporter.nowSeconds()
         do {
@@ -69,8 +80,13 @@ public enum RunRunner {
             abandon()
             throw SondeError("cannot start the dnstap input: \(error)")
         }
-        let flusher = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { _ in
-            sink.flush()
+        // When every output's reader has gone (`sonde run … | head`), the run ends as on SIGTERM, like tcpdump's.
+        let goneWatch = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { task in
+            if pipeline.allGone {
+                appLog.info("the output's reader has gone; stopping")
+                task.cancel()
+                kill(getpid(), SIGTERM)
+            }
         }
         let captures: [LiveCaptureInput]
         do {
@@ -81,7 +97,7 @@ public enum RunRunner {
         }
         var metrics: MetricsServer?
         if let endpoint = configuration.metricsListen {
-            let exporter = MetricsExporter { [inputs] in Self.samples(sink: sink, inputs: inputs, captures: captures) }
+            let exporter = MetricsExporter { [inputs] in Self.samples(pipeline: pipeline, inputs: inputs, captures: captures) }
             do {
                 metrics = try MetricsServer(endpoint: endpoint, exporter: exporter, group: group)
             } catch {
@@ -96,7 +112,7 @@ public enum RunRunner {
             let last = NIOLockedValueBox<UInt64>(0)
             let all = inputs
             stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { _ in
-                let events = sink.events
+                let events = pipeline.events
                 let before = last.withLockedValue { v in defer { v = events }; return v }
                 var line = "sonde: \(interval) s: \(events - before) events (\(SummaryReport.grouped((events - before) / UInt64(interval)))/s), \(SummaryReport.grouped(events)) in all"
                 if !all.isEmpty {
@@ -112,25 +128,37 @@ public enum RunRunner {
                     let s = Self.captureTotals(captures)
                     line += "; " + SummaryReport.captureLine(s.capture, s.decode)
                 }
+                for o in pipeline.outputs {
+                    let c = o.worker.snapshot
+                    line += "; \(o.name): written \(SummaryReport.grouped(c.written)), dropped \(SummaryReport.grouped(c.dropped)), failed \(SummaryReport.grouped(c.failed)), queued \(SummaryReport.grouped(c.pending))"
+                }
                 log(line)
             }
         }
 
         var received: Int32 = 0
-        sigwait(&signals, &received)
+        while true {
+            sigwait(&signals, &received)
+            guard received == SIGHUP else { break }
+            appLog.info("SIGHUP: reopening outputs, reloading lists and databases")
+            pipeline.reload()
+        }
         log("sonde: \(received == SIGINT ? "interrupted" : "terminated"); stopping")
+        // A stuck output (policy block) must not keep the inputs from stopping.
+        pipeline.beginShutdown(deadline: ProgressReporter.nowSeconds() + 10)
         for i in inputs { i.stop() }
         for c in captures { c.stop() }
         metrics?.stop()
-        flusher.cancel()
+        goneWatch.cancel()
         stats?.cancel()
         try? group.syncShutdownGracefully()
-        sink.finish()
+        pipeline.finish(deadline: ProgressReporter.nowSeconds() + 30)
 
         let totals = Self.captureTotals(captures)
         var report = SummaryReport(
-            summary: sink.summary, decode: totals.decode, matching: totals.matching, files: 0,
+            summary: pipeline.summary ?? TrafficSummary(), decode: totals.decode, matching: totals.matching, files: 0,
             elapsed: ProgressReporter.nowSeconds() - start)
+        report.add(pipeline)
         if !inputs.isEmpty {
             var dnstap = DnstapCounters()
             for i in inputs { dnstap.add(i.state.counters) }
@@ -141,12 +169,12 @@ public enum RunRunner {
             report.interfaces = captures.map(\.configuration.interface)
         }
         ReadRunner.printReport(report, configuration)
-        return sink.failed ? 1 : 0
+        return pipeline.outputs.contains { $0.worker.snapshot.failed > 0 } ? 1 : 0
     }
 
     /// Opens every configured capture (all of them, or none: a failure stops those already started).
     static func startCaptures(
-        _ configuration: SondeConfiguration, sink: LiveSink, log: @escaping @Sendable (String) -> Void
+        _ configuration: SondeConfiguration, sink: any BatchSink, log: @escaping @Sendable (String) -> Void
     ) throws -> [LiveCaptureInput] {
         guard !configuration.captures.isEmpty else { return [] }
         let settings = LiveCaptureInput.Settings(
@@ -179,11 +207,33 @@ public enum RunRunner {
     }
 
     /// Every counter of the run, for `/metrics`.
-    static func samples(sink: LiveSink, inputs: [DnstapInput], captures: [LiveCaptureInput]) -> [MetricsExporter.Sample] {
+    static func samples(pipeline: Pipeline, inputs: [DnstapInput], captures: [LiveCaptureInput]) -> [MetricsExporter.Sample] {
         var out: [MetricsExporter.Sample] = [
-            .init("sonde_events_total", sink.events, help: "Events handed to the outputs."),
+            .init("sonde_events_total", pipeline.events, help: "Events that entered the pipeline."),
         ]
-        out.append(.init("sonde_dns_messages_total", sink.messages, help: "DNS messages seen (queries, responses, malformed)."))
+        out.append(.init("sonde_dns_messages_total", pipeline.withSummary { $0?.messages ?? 0 }, help: "DNS messages seen (queries, responses, malformed)."))
+        for o in pipeline.outputs {
+            let c = o.worker.snapshot
+            let labels = [("output", o.name), ("kind", o.kind)]
+            for (name, value, help) in [
+                ("events_in", c.eventsIn, "Events offered to the output."), ("written", c.written, "Events written."),
+                ("filtered", c.filtered, "Events left out by the output's filters."),
+                ("dropped", c.dropped, "Events dropped: queue full (policy drop), output gone, or still queued at the end."),
+                ("failed", c.failed, "Events the writer failed to write."), ("bytes_written", c.bytesWritten, "Bytes written."),
+                ("queue_full", c.droppedBatches + c.blockedWaits, "Times the queue was full."),
+            ] {
+                out.append(.init("sonde_output_\(name)_total", value, labels: labels, help: help))
+            }
+            out.append(.init("sonde_output_queue_events", c.pending, labels: labels, help: "Events queued or being encoded now.", gauge: true))
+            out.append(.init("sonde_output_queue_bytes", c.queueBytes, labels: labels, help: "Bytes queued now.", gauge: true))
+        }
+        for (stage, list) in [("global", pipeline.global)] + pipeline.outputs.map({ ($0.name, $0.stages) }) {
+            for (i, t) in list.enumerated() {
+                out.append(.init(
+                    "sonde_transform_dropped_total", t.dropped, labels: [("stage", stage), ("transform", "\(i):\(t.kind)")],
+                    help: "Events a filter or sampler left out."))
+            }
+        }
         for c in captures {
             let snap = c.snapshot
             let labels = [("interface", c.configuration.interface)]
@@ -240,74 +290,3 @@ public enum RunRunner {
     }
 }
 
-/// The one sink of a live run: every connection's batches go through it, one at a time, to the summary and the
-/// outputs. A timer flushes the outputs when traffic pauses so events never wait in a buffer.
-final class LiveSink: BatchSink, @unchecked Sendable {
-    private let lock = NIOLock()
-    private let outputs: [any EventOutput]
-    /// A long-running receiver tracks the first 16,384 distinct names for the top list (about 1.3 MB); later ones
-    /// are counted as untracked, so memory stays flat however many names go by.
-    let summary = TrafficSummary(maxNames: 1 << 14)
-    private let counting: Bool
-    private var dirty = false
-    private var failures: Set<String> = []
-
-    init(outputs: [any EventOutput], counting: Bool) {
-        self.outputs = outputs
-        self.counting = counting
-    }
-
-    var failed: Bool { lock.withLock { !failures.isEmpty } }
-    /// Events handed to the outputs so far.
-    var events: UInt64 { lock.withLock { eventCount } }
-    private var eventCount: UInt64 = 0
-    /// DNS messages counted by the summary so far.
-    var messages: UInt64 { lock.withLock { summary.messages } }
-
-    func consume(_ batch: borrowing EventBatch) {
-        lock.lock()
-        defer { lock.unlock() }
-        eventCount &+= UInt64(batch.count)
-        if counting { summary.add(batch) }
-        for o in outputs {
-            do { try o.write(batch) } catch { report(o, error) }
-        }
-        dirty = true
-        checkGone()
-    }
-
-    func flush() {
-        lock.withLock {
-            guard dirty else { return }
-            dirty = false
-            for o in outputs {
-                do { try o.flush() } catch { report(o, error) }
-            }
-            checkGone()
-        }
-    }
-
-    private var stopping = false
-
-    /// When every output's reader has gone (`sonde run … | head`), the run ends as on SIGTERM, like tcpdump's.
-    private func checkGone() {
-        guard !stopping, !outputs.isEmpty, outputs.allSatisfy(\.isGone) else { return }
-        stopping = true
-        ReadRunner.writeError("sonde: the output's reader has gone; stopping\n")
-        kill(getpid(), SIGTERM)
-    }
-
-    func finish() {
-        lock.withLock {
-            for o in outputs {
-                do { try o.finish() } catch { report(o, error) }
-            }
-        }
-    }
-
-    /// Logs an output's failure once per distinct message.
-    private func report(_ o: any EventOutput, _ error: any Error) {
-        let text = "output \(o.kind): \(error)"
-        if failures.insert(text).inserted { ReadRunner.writeError("sonde: \(text)\n") }
-    }
-}

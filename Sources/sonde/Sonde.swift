@@ -67,8 +67,15 @@ struct SummaryOptions: ParsableArguments {
     }
 }
 
-/// Outputs besides standard output, shared by `read` and `run`.
-struct DnstapOutputOptions: ParsableArguments {
+/// Outputs and logging, shared by `read` and `run`.
+struct OutputOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write events to this output (repeatable): stdout:json, 'file:///var/log/sonde/dns.jsonl?format=json&max-size=100M&keep=10&compress=gzip', dnstap+tcp://host:6000, dnstap:///path/file.dnstap.",
+            valueName: "url"))
+    var output: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Also write events as a dnstap file (Frame Streams).", valueName: "file"))
     var writeDnstap: String?
 
@@ -80,24 +87,47 @@ struct DnstapOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Identity of the dnstap frames written or forwarded (default: unchanged).", valueName: "name"))
     var dnstapIdentity: String?
 
-    /// Adds the dnstap outputs; with one and no explicit format, standard output stays quiet.
-    func apply(to configuration: inout SondeConfiguration, explicitFormat: Bool) throws {
-        var added: [OutputConfiguration] = []
-        if let writeDnstap {
-            var o = OutputConfiguration(kind: "dnstap")
-            o.path = writeDnstap
-            o.identity = dnstapIdentity
-            added.append(o)
+    @Option(name: .long, help: ArgumentHelp("Log verbosity: debug, info, notice, warning, error (default info).", valueName: "level"))
+    var logLevel: LogLevel?
+
+    @Option(name: .long, help: ArgumentHelp("Log lines as text or json (default text).", valueName: "format"))
+    var logFormat: LogFormat?
+
+    func validate() throws {
+        for url in output {
+            do { _ = try PipelineBuilder.outputSettings(fromURL: url) } catch { throw ValidationError("\(error)") }
         }
+    }
+
+    /// Adds the outputs; with `--output` or a dnstap output and no explicit format, standard output stays quiet.
+    func apply(to configuration: inout SondeConfiguration, format: OutputFormat?) throws {
+        if let logLevel { configuration.logLevel = logLevel }
+        if let logFormat { configuration.logFormat = logFormat }
+        var added: [SettingValue] = []
+        for url in output { added.append(try PipelineBuilder.outputSettings(fromURL: url)) }
+        var dnstap: [(String, String)] = []
+        if let dnstapIdentity { dnstap.append(("identity", dnstapIdentity)) }
+        if let writeDnstap { added.append(.mapping([("kind", "dnstap"), ("path", writeDnstap)] + dnstap, source: "--write-dnstap")) }
         if let forward {
-            var o = OutputConfiguration(kind: "dnstap")
-            o.endpoint = try SocketEndpoint(parsing: forward)
-            o.identity = dnstapIdentity
-            added.append(o)
+            _ = try SocketEndpoint(parsing: forward)
+            added.append(.mapping([("kind", "dnstap"), ("forward", forward)] + dnstap, source: "--forward"))
         }
+        if !output.isEmpty {
+            // --output replaces the outputs of the file; --format then sets a stdout among them.
+            configuration.outputs = added
+            if let format {
+                if configuration.outputs.contains(where: { $0["kind"]?.scalar == "stdout" }) {
+                    configuration.setStandardOutputFormat(format)
+                } else {
+                    configuration.outputs.insert(.mapping([("kind", "stdout"), ("format", format.rawValue)]), at: 0)
+                }
+            }
+            return
+        }
+        if let format { configuration.setStandardOutputFormat(format) }
         guard !added.isEmpty else { return }
-        if configuration.outputs.isEmpty && explicitFormat {
-            configuration.outputs = [OutputConfiguration(kind: "stdout", format: .text)]
+        if configuration.outputs.isEmpty && format != nil {
+            configuration.outputs = [.mapping([("kind", "stdout"), ("format", format!.rawValue)])]
         }
         configuration.outputs += added
     }
@@ -229,7 +259,7 @@ struct Read: ParsableCommand {
     @Flag(name: .long, help: "One record per transaction: responses with their query's time and size, unanswered queries.")
     var join = false
 
-    @OptionGroup var dnstapOutput: DnstapOutputOptions
+    @OptionGroup(title: "Outputs and logging") var outputOptions: OutputOptions
 
     @Argument(help: ArgumentHelp("Capture files (pcap, pcapng or dnstap); - for standard input.", valueName: "file"))
     var files: [String] = []
@@ -249,7 +279,6 @@ struct Read: ParsableCommand {
     /// Defaults < file < environment < these flags.
     func resolvedConfiguration(environment: [String: String] = ProcessEnvironment.current) throws -> SondeConfiguration {
         var configuration = try options.load(environment: environment)
-        if let format { configuration.setStandardOutputFormat(format) }
         try ports.apply(to: &configuration)
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)
@@ -262,7 +291,7 @@ struct Read: ParsableCommand {
         if noMatching { configuration.matching = false }
         if unanswered { configuration.unanswered = true }
         if join { configuration.join = true }
-        try dnstapOutput.apply(to: &configuration, explicitFormat: format != nil)
+        try outputOptions.apply(to: &configuration, format: format)
         return configuration
     }
 }
@@ -331,7 +360,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var summaryOptions: SummaryOptions
 
-    @OptionGroup var dnstapOutput: DnstapOutputOptions
+    @OptionGroup(title: "Outputs and logging") var outputOptions: OutputOptions
 
     func validate() throws {
         if let metricsListen {
@@ -379,10 +408,9 @@ struct Run: ParsableCommand {
         try capture.apply(to: &configuration)
         if let statsInterval { configuration.statsInterval = statsInterval }
         if let metricsListen { configuration.metricsListen = try SocketEndpoint(metricsAddress: metricsListen) }
-        if let format { configuration.setStandardOutputFormat(format) }
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)
-        try dnstapOutput.apply(to: &configuration, explicitFormat: format != nil)
+        try outputOptions.apply(to: &configuration, format: format)
         return configuration
     }
 }
@@ -395,22 +423,37 @@ struct Config: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report every error in a configuration file, with its place (file:line:column: key: problem).")
+            abstract: "Report every error in a configuration file and in --output URLs, with its place (file:line:column: key: problem).")
 
-        @Argument(help: ArgumentHelp("The YAML file.", valueName: "file"))
-        var file: String
+        @Argument(help: ArgumentHelp("The YAML file (optional when --output is given).", valueName: "file"))
+        var file: String?
+
+        @Option(name: .long, help: ArgumentHelp("An output URL to check as well (repeatable).", valueName: "url"))
+        var output: [String] = []
+
+        func validate() throws {
+            if file == nil && output.isEmpty { throw ValidationError("give a configuration file, or --output URL, to check") }
+        }
 
         func run() throws {
-            let text = try ConfigFile.read(file)
             var configuration = SondeConfiguration()
             var loader = ConfigurationLoader()
-            loader.apply(yaml: text, source: file, to: &configuration)
-            if loader.issues.isEmpty {
-                print("\(file): OK")
+            if let file { loader.apply(yaml: try ConfigFile.read(file), source: file, to: &configuration) }
+            var issues = loader.issues
+            for url in output {
+                do { configuration.outputs.append(try PipelineBuilder.outputSettings(fromURL: url)) } catch {
+                    issues.append(ConfigurationIssue(source: "--output", path: "", message: "\(error)"))
+                }
+            }
+            let context = ComponentContext(identity: "check", log: .quiet)
+            issues += PipelineBuilder.check(configuration, context: context)
+            let name = file ?? "--output"
+            if issues.isEmpty {
+                print("\(name): OK")
                 return
             }
-            for issue in loader.issues { FileHandleOut.stderr("\(issue)\n") }
-            FileHandleOut.stderr("\(file): \(loader.issues.count) error\(loader.issues.count == 1 ? "" : "s")\n")
+            for issue in issues { FileHandleOut.stderr("\(issue)\n") }
+            FileHandleOut.stderr("\(name): \(issues.count) error\(issues.count == 1 ? "" : "s")\n")
             throw ExitCode(1)
         }
     }
@@ -423,6 +466,8 @@ struct Config: ParsableCommand {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension LogLevel: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
 extension SummaryFormat: ExpressibleByArgument {}
 
 extension Substring {

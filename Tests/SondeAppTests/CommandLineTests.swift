@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SondeApp
 import SondeCore
 import XCTest
 
@@ -20,8 +21,11 @@ final class CommandLineTests: XCTestCase {
         ] {
             XCTAssertTrue(read.contains(option), "sonde read --help lacks \(option)")
         }
-        XCTAssertTrue(read.contains("(values: text, json, yaml, csv)"))
+        XCTAssertTrue(read.contains("(values: text, json, yaml, csv, template)"))
         XCTAssertTrue(read.contains("--write-dnstap <file>") && read.contains("--forward <url>"))
+        for option in ["--output <url>", "--log-level <level>", "--log-format <format>"] {
+            XCTAssertTrue(read.contains(option), "sonde read --help lacks \(option)")
+        }
         XCTAssertTrue(root.contains("run"))
         let run = Run.helpMessage(columns: 100)
         for option in [
@@ -30,7 +34,7 @@ final class CommandLineTests: XCTestCase {
             "--idle-timeout <seconds>", "--stats-interval <seconds>", "--write-dnstap <file>", "--forward <url>", "--dnstap-identity <name>",
             "-i, --interface <name>", "-p, --port <ports>", "--filter <expression>", "--no-promiscuous", "--fanout <n>",
             "--sample <a:b>", "--dedup <ms>", "--ring-block-size <octets>", "--ring-blocks <n>", "--ring-timeout <ms>",
-            "--metrics-listen <host:port>",
+            "--metrics-listen <host:port>", "--output <url>", "--log-level <level>", "--log-format <format>",
         ] {
             XCTAssertTrue(run.contains(option), "sonde run --help lacks \(option)")
         }
@@ -52,10 +56,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(c.inputs[0].maxConnections, 7)
         XCTAssertEqual(c.inputs[0].idleTimeout, 9)
         XCTAssertEqual(c.inputs[0].maxFrameSize, 4096)
-        XCTAssertEqual(c.outputs.map(\.kind), ["stdout", "dnstap"])
-        XCTAssertEqual(c.outputs[0].format, .json)
-        XCTAssertEqual(c.outputs[1].endpoint, .tcp(host: "collector", port: 6000))
-        XCTAssertEqual(c.outputs[1].identity, "edge")
+        XCTAssertEqual(c.outputs.map { $0["kind"]?.scalar }, ["stdout", "dnstap"])
+        XCTAssertEqual(c.outputs[0]["format"]?.scalar, "json")
+        XCTAssertEqual(c.outputs[1]["forward"]?.scalar, "tcp://collector:6000")
+        XCTAssertEqual(c.outputs[1]["identity"]?.scalar, "edge")
         XCTAssertThrowsError(try Run.parse(["--dnstap", "udp://x:1"]).resolvedConfiguration(environment: [:]))
         XCTAssertThrowsError(try Run.parse(["--dnstap", "tcp://x:1", "--max-frame-size", "10"]).validate())
     }
@@ -152,20 +156,20 @@ final class CommandLineTests: XCTestCase {
         var c = try Read.parse(["--config", file, "x.pcap"]).resolvedConfiguration(environment: [:])
         XCTAssertEqual(c.identity, "from-file")
         XCTAssertEqual(c.ports, [5353])
-        XCTAssertEqual(c.outputs, [OutputConfiguration(kind: "stdout", format: .yaml)])
+        XCTAssertEqual(c.outputs, [.mapping([("kind", "stdout"), ("format", "yaml")])])
         XCTAssertEqual(c.summary.format, .json)
         // Environment over file.
         let env = ["SONDE_IDENTITY": "from-env", "SONDE_FORMAT": "csv", "SONDE_PORTS": "53,5300"]
         c = try Read.parse(["--config", file, "x.pcap"]).resolvedConfiguration(environment: env)
         XCTAssertEqual(c.identity, "from-env")
         XCTAssertEqual(c.ports, [53, 5300])
-        XCTAssertEqual(c.outputs.first?.format, .csv)
+        XCTAssertEqual(c.outputs.first?["format"]?.scalar, "csv")
         // Flags over both.
         c = try Read.parse(["--config", file, "--identity", "flag", "-f", "json", "-p", "54", "x.pcap"])
             .resolvedConfiguration(environment: env)
         XCTAssertEqual(c.identity, "flag")
         XCTAssertEqual(c.ports, [54])
-        XCTAssertEqual(c.outputs.first?.format, .json)
+        XCTAssertEqual(c.outputs.first?["format"]?.scalar, "json")
         // SONDE_CONFIG names the file when --config does not.
         c = try Read.parse(["x.pcap"]).resolvedConfiguration(environment: ["SONDE_CONFIG": file])
         XCTAssertEqual(c.identity, "from-file")
@@ -192,14 +196,16 @@ final class CommandLineTests: XCTestCase {
                   top: -1
                   mode: sometimes
                 """, source: "bad.yaml", to: &configuration)
-        let text = loader.issues.map(\.description)
+        // The loader reports the top level; each output reads its own keys when the pipeline is checked.
+        let issues = loader.issues + PipelineBuilder.check(configuration, context: ComponentContext(identity: "t", log: .quiet))
+        let text = issues.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map(\.description)
         XCTAssertEqual(
             text,
             [
                 "bad.yaml:2:13: ports: \"99999\" is not a port (1-65535)",
-                "bad.yaml:5:13: outputs[0].format: unknown value \"jsn\" (expected text, json, yaml, csv)",
-                "bad.yaml:6:11: outputs[1].kind: unknown output kind \"kafka\" (expected stdout, dnstap)",
-                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, reassembly, matching, unanswered, join, summary, inputs, outputs)",
+                "bad.yaml:5:13: outputs[0].format: unknown value \"jsn\" (expected text, json, yaml, csv, template)",
+                "bad.yaml:6:11: outputs[1].kind: unknown output kind \"kafka\" (expected stdout, dnstap, file)",
+                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)",
                 "bad.yaml:9:8: summary.top: must be a whole number between 0 and 1000, not -1",
                 "bad.yaml:10:9: summary.mode: unknown value \"sometimes\" (expected stderr, only, off)",
             ])

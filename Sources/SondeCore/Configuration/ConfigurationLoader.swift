@@ -51,11 +51,17 @@ public struct ConfigurationLoader {
             case "summary":
                 applySummary(value, &configuration.summary)
             case "outputs":
-                applyOutputs(value, &configuration.outputs)
+                if let list = components(value, key) { configuration.outputs = list }
+            case "transforms":
+                if let list = components(value, key) { configuration.transforms = list }
+            case "log_level":
+                if let l: LogLevel = choice(value, key) { configuration.logLevel = l }
+            case "log_format":
+                if let f: LogFormat = choice(value, key) { configuration.logFormat = f }
             case "inputs":
                 applyInputs(value, &configuration.inputs, &configuration.captures)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, metrics_listen, reassembly, matching, unanswered, join, summary, inputs, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, metrics_listen, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)")
             }
         }
     }
@@ -81,56 +87,36 @@ public struct ConfigurationLoader {
         }
     }
 
-    private mutating func applyOutputs(_ node: Node, _ outputs: inout [OutputConfiguration]) {
+    /// A list of components (`outputs:`, `transforms:`), each a mapping with a `kind`; each component reads its
+    /// own keys when the pipeline is built (``ComponentSettings``).
+    private mutating func components(_ node: Node, _ key: String) -> [SettingValue]? {
         guard case .sequence(let seq) = node else {
-            issue(node, "outputs", "must be a list of outputs")
-            return
+            issue(node, key, "must be a list of mappings, each with a `kind`")
+            return nil
         }
-        var result: [OutputConfiguration] = []
+        var result: [SettingValue] = []
         for (i, item) in seq.enumerated() {
-            let base = "outputs[\(i)]"
             guard let mapping = item.mapping else {
-                issue(item, base, "must be a mapping with a `kind`")
+                issue(item, "\(key)[\(i)]", "must be a mapping with a `kind`")
                 continue
             }
-            var output = OutputConfiguration()
-            var sawKind = false
-            for (keyNode, value) in mapping {
-                let key = keyNode.string ?? ""
-                let path = "\(base).\(key)"
-                switch key {
-                case "kind":
-                    sawKind = true
-                    if let k = string(value, path) {
-                        if OutputRegistry.kinds.contains(k) {
-                            output.kind = k
-                        } else {
-                            issue(value, path, "unknown output kind \"\(k)\" (expected \(OutputRegistry.kinds.joined(separator: ", ")))")
-                        }
-                    }
-                case "format":
-                    if let f: OutputFormat = choice(value, path) { output.format = f }
-                case "path":
-                    output.path = string(value, path)
-                case "forward":
-                    output.endpoint = endpoint(value, path)
-                case "identity":
-                    output.identity = string(value, path)
-                case "buffer_frames":
-                    if let n = int(value, path, 0...100_000_000) { output.bufferFrames = n }
-                case "tls_certificate", "tls_key", "tls_ca", "tls_verify":
-                    applyTLS(key, value, path, &output.tls)
-                default:
-                    issue(keyNode, path, "unknown key (expected kind, format, path, forward, identity, buffer_frames, tls_certificate, tls_key, tls_ca, tls_verify)")
-                }
-            }
-            if !sawKind { issue(item, base, "missing `kind`") }
-            if output.kind == "dnstap" && (output.path == nil) == (output.endpoint == nil) {
-                issue(item, base, "a dnstap output needs exactly one of `path` (a file) and `forward` (a receiver URL)")
-            }
-            result.append(output)
+            if mapping["kind"]?.string == nil { issue(item, "\(key)[\(i)]", "missing `kind`") }
+            result.append(settingValue(item))
         }
-        outputs = result
+        return result
+    }
+
+    /// The YAML node as a ``SettingValue``, with its place.
+    func settingValue(_ node: Node) -> SettingValue {
+        let mark = SettingMark(source: source, line: node.mark?.line, column: node.mark?.column)
+        switch node {
+        case .scalar(let s): return .scalar(s.string, mark)
+        case .sequence(let seq): return .list(seq.map(settingValue), mark)
+        case .mapping(let m):
+            return .mapping(
+                m.map { (key: $0.key.string ?? "", keyMark: SettingMark(source: source, line: $0.key.mark?.line, column: $0.key.mark?.column), value: settingValue($0.value)) },
+                mark)
+        }
     }
 
     private mutating func applyInputs(
@@ -264,13 +250,17 @@ public struct ConfigurationLoader {
                 if let f: SummaryFormat = choice(node, name) { configuration.summary.format = f }
             case "SONDE_PROGRESS":
                 if let b = bool(node, name) { configuration.progress = b }
-            case "SONDE_CONFIG":
+            case "SONDE_LOG_LEVEL":
+                if let l: LogLevel = choice(node, name) { configuration.logLevel = l }
+            case "SONDE_LOG_FORMAT":
+                if let f: LogFormat = choice(node, name) { configuration.logFormat = f }
+            case "SONDE_CONFIG", "SONDE_API_KEY", "SONDE_API_PASSWORD":
                 break  // read by the command line before the file is loaded
             default:
                 issues.append(
                     ConfigurationIssue(
                         source: source, path: name,
-                        message: "unknown variable (expected SONDE_CONFIG, SONDE_IDENTITY, SONDE_PORTS, SONDE_FORMAT, SONDE_SUMMARY, SONDE_SUMMARY_FORMAT, SONDE_PROGRESS)"))
+                        message: "unknown variable (expected SONDE_CONFIG, SONDE_IDENTITY, SONDE_PORTS, SONDE_FORMAT, SONDE_SUMMARY, SONDE_SUMMARY_FORMAT, SONDE_PROGRESS, SONDE_LOG_LEVEL, SONDE_LOG_FORMAT)"))
             }
         }
     }
@@ -370,7 +360,3 @@ extension String {
     }
 }
 
-/// The output kinds this build knows (one line per output; later outputs add theirs).
-public enum OutputRegistry {
-    public static let kinds = ["stdout", "dnstap"]
-}

@@ -9,8 +9,14 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var inputs: [DnstapInputConfiguration] = []
     /// Live captures of `sonde run` (network interfaces).
     public var captures: [CaptureConfiguration] = []
-    /// Outputs; without any, events go to standard output as text.
-    public var outputs: [OutputConfiguration] = []
+    /// Outputs, each a mapping with a `kind` that the output reads itself; without any, events go to standard
+    /// output as text.
+    public var outputs: [SettingValue] = []
+    /// Transforms applied once to every event, before the events fan out to the outputs.
+    public var transforms: [SettingValue] = []
+    /// Log verbosity and line format.
+    public var logLevel: LogLevel = .info
+    public var logFormat: LogFormat = .text
     /// The end-of-run report.
     public var summary = SummaryConfiguration()
     /// The progress bar on a terminal.
@@ -37,34 +43,34 @@ public struct SondeConfiguration: Sendable, Equatable {
     public init() {}
 
     /// Sets the format of the standard output (adding it when no output is configured): `--format`, `SONDE_FORMAT`.
-    public mutating func setStandardOutputFormat(_ format: OutputFormat) {
+    public mutating func setStandardOutputFormat(_ format: OutputFormat, source: String = "flags") {
         if outputs.isEmpty {
-            outputs = [OutputConfiguration(kind: "stdout", format: format)]
+            outputs = [.mapping([("kind", "stdout"), ("format", format.rawValue)], source: source)]
         } else {
-            for i in outputs.indices where outputs[i].kind == "stdout" { outputs[i].format = format }
+            for i in outputs.indices where outputs[i]["kind"]?.scalar == "stdout" {
+                outputs[i] = outputs[i].setting("format", to: format.rawValue, source: source)
+            }
         }
     }
 }
 
-/// One output.
-public struct OutputConfiguration: Sendable, Equatable {
-    /// The component kind (`stdout` for now).
-    public var kind: String
-    /// Event format.
-    public var format: OutputFormat
-    /// `dnstap`: the file to write, or the receiver to forward to (exactly one of the two).
-    public var path: String?
-    public var endpoint: SocketEndpoint?
-    public var tls = SocketTLSConfiguration()
-    /// `dnstap`: replaces the identity of every forwarded message.
-    public var identity: String?
-    /// `dnstap` forwarding: frames held while the receiver is away; beyond, frames are dropped and counted.
-    public var bufferFrames = 100_000
-
-    public init(kind: String = "stdout", format: OutputFormat = .text) {
-        self.kind = kind
-        self.format = format
+extension SettingValue {
+    /// A mapping with `key` set to `value` (replaced where present, added at the end otherwise).
+    public func setting(_ key: String, to value: String, source: String) -> SettingValue {
+        guard case .mapping(var entries, let mark) = self else { return self }
+        let m = SettingMark(source: source)
+        if let i = entries.firstIndex(where: { $0.key == key }) {
+            entries[i].value = .scalar(value, m)
+        } else {
+            entries.append((key: key, keyMark: m, value: .scalar(value, m)))
+        }
+        return .mapping(entries, mark)
     }
+}
+
+/// Log verbosity (`--log-level`).
+public enum LogLevel: String, Sendable, CaseIterable {
+    case debug, info, notice, warning, error
 }
 
 /// The end-of-run report.

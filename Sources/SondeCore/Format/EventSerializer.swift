@@ -114,7 +114,8 @@ public enum EventSerializer {
     /// Serialises one event.
     public static func write<E: StructuredEmitter>(
         _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
-        context: inout FormatContext, emitter: inout E, into out: inout OutputBuffer
+        enrichment: UnsafePointer<EventEnrichment>? = nil, context: inout FormatContext, emitter: inout E,
+        into out: inout OutputBuffer
     ) {
         let l = e.layout
         emitter.beginDocument(into: &out)
@@ -154,6 +155,9 @@ public enum EventSerializer {
             DnstapFieldsSerializer.write(e, frame: e.dnstapFrame(message), context: &context, emitter: &emitter, into: &out)
             emitter.key("malformed", into: &out)
             emitter.bool(false, into: &out)
+            if let enrichment {
+                EnrichmentSerializer.write(enrichment.pointee, message: message, questionOffset: -1, emitter: &emitter, into: &out)
+            }
             emitter.endDocument(into: &out)
             return
         }
@@ -176,7 +180,11 @@ public enum EventSerializer {
         emitter.endObject(into: &out)
         if l.hasQuestion {
             emitter.key("qname", into: &out)
-            emitter.plain(into: &out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0, quoted: true) }
+            if let enrichment, enrichment.pointee.changesQname {
+                emitter.plain(into: &out) { QnameText.write(enrichment.pointee, message, at: Int(l.questionOffset), into: &$0) }
+            } else {
+                emitter.plain(into: &out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0, quoted: true) }
+            }
             emitter.key("qtype", into: &out)
             emitter.plain(into: &out) { DNSType.write(l.qtype, into: &$0) }
             emitter.key("qclass", into: &out)
@@ -236,6 +244,10 @@ public enum EventSerializer {
             emitter.key("error", into: &out)
             let err = DNSDecodingError(reason, section: l.errorSection, offset: Int(l.errorOffset))
             emitter.presentation(into: &out) { $0.writeDescription(of: err) }
+        }
+        if let enrichment {
+            EnrichmentSerializer.write(
+                enrichment.pointee, message: message, questionOffset: Int(l.questionOffset), emitter: &emitter, into: &out)
         }
         emitter.endDocument(into: &out)
     }

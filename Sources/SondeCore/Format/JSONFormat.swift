@@ -18,6 +18,32 @@ public enum JSONFormat {
         _ event: UnsafePointer<DNSEvent>, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
         context: inout FormatContext, into out: inout OutputBuffer
     ) {
+        writeEvent(event, message: message, identity: identity, enrichment: nil, context: &context, into: &out)
+    }
+
+    /// Writes one event with what transforms added to it (members after the decoded ones, before the close).
+    @inline(__always)
+    public static func write(
+        _ event: UnsafePointer<DNSEvent>, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        enrichment: UnsafePointer<EventEnrichment>?, context: inout FormatContext, into out: inout OutputBuffer
+    ) {
+        writeEvent(event, message: message, identity: identity, enrichment: enrichment, context: &context, into: &out)
+        guard let enrichment, !enrichment.pointee.isEmpty else { return }
+        // Reopen the object: drop "}\n", add the members, close again.
+        out.truncate(to: out.count - 2)
+        var emitter = JSONEmitter(needsComma: true)
+        EnrichmentSerializer.write(
+            enrichment.pointee, message: message,
+            questionOffset: event.pointee.markers.contains(.noMessage) ? -1 : Int(event.pointee.layout.questionOffset),
+            emitter: &emitter, into: &out)
+        out.append("}\n")
+    }
+
+    @inline(__always)
+    static func writeEvent(
+        _ event: UnsafePointer<DNSEvent>, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        enrichment: UnsafePointer<EventEnrichment>?, context: inout FormatContext, into out: inout OutputBuffer
+    ) {
         let l = event.pointee.layout
         // 9 + 30 + 14
         var c = out.cursor(reserving: 64)
@@ -88,8 +114,14 @@ public enum JSONFormat {
             c.append(",\"qname\":\"")
             out.commit(c)
             qname.start = out.count
-            let plain = Int(l.plainQuestionLength)
-            if plain > 0 {
+            let rewritten = enrichment.map { $0.pointee.changesQname } ?? false
+            let plain = rewritten ? 0 : Int(l.plainQuestionLength)
+            if rewritten {
+                QnameText.write(enrichment!.pointee, message, at: Int(l.questionOffset), into: &out)
+                // Owners that point at the question are written from the wire, not copied from this text.
+                qname.start = -1
+                c = out.cursor(reserving: 160)
+            } else if plain > 0 {
                 // Checked plain by the decoder: copied with a dot over each length, no look at the octets.
                 // The name, 7 bytes of overshoot, and 160 as below.
                 c = out.cursor(reserving: plain &+ 168)

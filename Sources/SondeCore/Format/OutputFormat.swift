@@ -12,10 +12,13 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case yaml
     /// Comma-separated values with a header line (RFC 4180).
     case csv
+    /// The user's template (`template:`).
+    case template
 }
 
-/// Formats whole batches, choosing the format once per batch so the per-event loop is specialised.
-public struct BatchFormatter {
+/// Formats rows of events in one of the ``OutputFormat``s, choosing the format once per batch so the per-event
+/// loop is specialised. It is the encoder of every output that writes text, JSON, YAML or CSV.
+public struct BatchFormatter: EventEncoder {
     /// The format.
     public let format: OutputFormat
     var context = FormatContext()
@@ -23,55 +26,77 @@ public struct BatchFormatter {
     /// A formatter for `format`.
     public init(format: OutputFormat) { self.format = format }
 
-    /// Writes what comes before the first event (the CSV header line), if anything.
+    /// What comes before the first event of a file or stream (the CSV header line), if anything.
+    public var header: [UInt8] { format == .csv ? Array(CSVFormat.header.utf8Buffer) : [] }
+
+    /// Writes the header into `out` (tests and whole-file writers).
     public func writeHeader(into out: inout OutputBuffer) {
         if format == .csv { CSVFormat.writeHeader(into: &out) }
     }
 
-    /// Appends every event of `batch` to `out`.
-    public mutating func write(_ batch: borrowing EventBatch, into out: inout OutputBuffer) {
-        write(batch, into: &out, drainingAt: .max) { _ in }
+    public mutating func encode(_ rows: borrowing EventRows, into out: inout OutputBuffer, sink: inout ChunkSink) {
+        write(rows, into: &out) { sink.eventWritten(&$0) }
     }
 
-    /// Appends every event of `batch` to `out`, handing `out` to `drain` whenever it holds `limit` bytes or more
-    /// after an event, so the buffer stays small enough to stay in the cache however large the batch.
-    public mutating func write(
-        _ batch: borrowing EventBatch, into out: inout OutputBuffer, drainingAt limit: Int,
-        _ drain: (inout OutputBuffer) throws -> Void
-    ) rethrows {
-        try batch.identityEscaped.withUnsafeBytes { identity in
-            switch format {
-            case .json:
-                try batch.forEachInPlace { e, message in
+    /// Appends every event of `batch` to `out` (tests, benchmarks).
+    public mutating func write(_ batch: borrowing EventBatch, into out: inout OutputBuffer) {
+        let scratch = RowScratch(capacity: 16)
+        batch.identityEscaped.withUnsafeBytes { identity in
+            let rows = EventRows(batch: batch, identity: identity, scratch: scratch)
+            write(rows, into: &out) { _ in }
+        }
+    }
+
+    /// Appends every row to `out`, calling `after` with `out` after each event (it may hand the bytes on).
+    @inline(__always)
+    public mutating func write(_ rows: borrowing EventRows, into out: inout OutputBuffer, after: (inout OutputBuffer) -> Void) {
+        let identity = rows.identity
+        switch format {
+        case .json:
+            if rows.selection == nil && rows.enrichments == nil {
+                // The common case, specialised: every event of the batch, none enriched.
+                var e = UnsafePointer(rows.events)
+                let end = e + rows.count
+                while e < end {
+                    let message = UnsafeRawBufferPointer(
+                        start: rows.bytes + Int(e.pointee.messageOffset), count: Int(e.pointee.messageLength))
                     JSONFormat.write(e, message: message, identity: identity, context: &context, into: &out)
-                    if out.count >= limit { try drain(&out) }
+                    after(&out)
+                    e += 1
                 }
-            case .yaml: try writeStructured(batch, identity, YAMLEmitter(), &out, limit, drain)
-            case .text:
-                try batch.forEach { e, message in
-                    TextFormat.write(e, message: message, identity: identity, context: &context, into: &out)
-                    if out.count >= limit { try drain(&out) }
+            } else {
+                for i in 0..<rows.count {
+                    JSONFormat.write(
+                        rows.event(i), message: rows.message(i), identity: identity, enrichment: rows.enrichment(i),
+                        context: &context, into: &out)
+                    after(&out)
                 }
-            case .csv:
-                try batch.forEach { e, message in
-                    CSVFormat.write(e, message: message, identity: identity, context: &context, into: &out)
-                    if out.count >= limit { try drain(&out) }
-                }
+            }
+        case .yaml:
+            var emitter = YAMLEmitter()
+            for i in 0..<rows.count {
+                EventSerializer.write(
+                    rows.event(i).pointee, message: rows.message(i), identity: identity, enrichment: rows.enrichment(i),
+                    context: &context, emitter: &emitter, into: &out)
+                after(&out)
+            }
+        case .text, .template:
+            for i in 0..<rows.count {
+                TextFormat.write(rows.event(i).pointee, message: rows.message(i), identity: identity, context: &context, into: &out)
+                after(&out)
+            }
+        case .csv:
+            for i in 0..<rows.count {
+                CSVFormat.write(rows.event(i).pointee, message: rows.message(i), identity: identity, context: &context, into: &out)
+                after(&out)
             }
         }
     }
+}
 
-    mutating func writeStructured<E: StructuredEmitter>(
-        _ batch: borrowing EventBatch, _ identity: UnsafeRawBufferPointer, _ emitter: E, _ out: inout OutputBuffer,
-        _ limit: Int, _ drain: (inout OutputBuffer) throws -> Void
-    ) rethrows {
-        var emitter = emitter
-        try batch.forEach { e, message in
-            EventSerializer.write(
-                e, message: message, identity: identity, context: &context, emitter: &emitter, into: &out)
-            if out.count >= limit { try drain(&out) }
-        }
-    }
+extension StaticString {
+    /// The literal's bytes.
+    var utf8Buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: utf8Start, count: utf8CodeUnitCount) }
 }
 
 /// `2026-11-21T23:34:47.123456789Z sonde query NOERROR 192.0.2.1:53124 -> 192.0.2.53:53 UDP 45b example.com. A -`

@@ -11,6 +11,8 @@ public protocol StructuredEmitter {
     mutating func endDocument(into out: inout OutputBuffer)
     /// Writes a key of the current object.
     mutating func key(_ name: StaticString, into out: inout OutputBuffer)
+    /// Writes a key made at run time (tag names), quoted and escaped.
+    mutating func key(quoting name: UnsafeRawBufferPointer, into out: inout OutputBuffer)
     /// Opens an object as the current value.
     mutating func beginObject(into out: inout OutputBuffer)
     mutating func endObject(into out: inout OutputBuffer)
@@ -76,6 +78,21 @@ extension StructuredEmitter {
         out.append("null")
     }
 
+    /// A quoted string of any bytes, escaped for JSON (and YAML double-quoted scalars, which read the same escapes).
+    @inline(__always)
+    public mutating func escaped(_ bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        beginScalar(into: &out)
+        out.append(UInt8(ascii: "\""))
+        out.appendJSONEscaped(bytes: bytes)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A number with up to `decimals` digits after the point, trailing zeros left out (`48.8582`, `-3.5`).
+    public mutating func fixed(_ value: Double, decimals: Int, into out: inout OutputBuffer) {
+        beginScalar(into: &out)
+        out.appendFixed(value, decimals: decimals)
+    }
+
     /// Seconds with nanosecond precision, as a decimal number (`0.001234567`).
     @inline(__always)
     public mutating func seconds(nanoseconds: Int64, into out: inout OutputBuffer) {
@@ -111,6 +128,13 @@ public struct JSONEmitter: StructuredEmitter {
         out.uncheckedAppend(name.utf8Start, count: name.utf8CodeUnitCount)
         out.uncheckedAppend(UInt8(ascii: "\""))
         out.uncheckedAppend(UInt8(ascii: ":"))
+        needsComma = false
+    }
+    public mutating func key(quoting name: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        if needsComma { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\""))
+        out.appendJSONEscaped(bytes: name)
+        out.append("\":")
         needsComma = false
     }
     @inline(__always) public mutating func beginObject(into out: inout OutputBuffer) {
@@ -180,6 +204,12 @@ public struct YAMLEmitter: StructuredEmitter {
         if inlineNextKey { inlineNextKey = false } else { newline(&out) }
         out.append(name)
         out.append(UInt8(ascii: ":"))
+    }
+    public mutating func key(quoting name: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        if inlineNextKey { inlineNextKey = false } else { newline(&out) }
+        out.append(UInt8(ascii: "\""))
+        out.appendJSONEscaped(bytes: name)
+        out.append("\":")
     }
     @inline(__always) mutating func listDash(_ out: inout OutputBuffer) {
         newline(&out)

@@ -15,6 +15,10 @@ public struct SummaryReport {
     /// Live capture counters and interfaces, when a capture ran.
     public var capture: CaptureCounters?
     public var interfaces: [String] = []
+    /// Every output's counters, by name and kind.
+    public var outputs: [(name: String, kind: String, counters: OutputCounters)] = []
+    /// Events each transform left out: `(output name, or "global"), kind, dropped`.
+    public var transforms: [(stage: String, kind: String, dropped: UInt64)] = []
 
     public init(
         summary: TrafficSummary, decode: DecodeCounters, matching: MatchingCounters = MatchingCounters(), files: Int,
@@ -101,6 +105,10 @@ public struct SummaryReport {
         lines.append("qtypes:    \(qtypes.isEmpty ? "-" : qtypes.joined(separator: ", "))")
         let rcodes = TrafficSummary.top(s.responseCodes, 10).map { e in "\(Self.mnemonic { DNSRcode.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
         lines.append("rcodes:    \(rcodes.isEmpty ? "-" : rcodes.joined(separator: ", "))")
+        for o in outputs { lines.append(Self.outputLine(o.name, o.kind, o.counters)) }
+        for t in transforms where t.dropped > 0 {
+            lines.append("filtered:  \(t.stage) \(t.kind) left out \(Self.grouped(t.dropped))")
+        }
         let top = s.names.top(topNames)
         lines.append("top qnames:\(top.isEmpty ? " -" : "")")
         for (name, count) in top { lines.append("  \(Self.grouped(count).leftPadded(12))  \(name)") }
@@ -113,6 +121,13 @@ public struct SummaryReport {
     /// The capture's accounting in one line (also the periodic log line's tail).
     public static func captureLine(_ c: CaptureCounters, _ d: DecodeCounters) -> String {
         "capture:   kernel seen \(grouped(c.kernelPackets)), kernel dropped \(grouped(c.kernelDrops)) (ring full), received \(grouped(c.received)), loopback copies \(grouped(c.loopbackCopies)), sampled out \(grouped(c.sampledOut)), duplicates \(grouped(c.duplicates)), decoded \(grouped(c.decoded)) (DNS \(grouped(d.dnsPackets)), not DNS \(grouped(d.notDNS)), malformed \(grouped(d.malformedPackets + d.unsupportedLinkType)))"
+    }
+
+    /// One output's accounting in one line (the summary and the periodic line).
+    public static func outputLine(_ name: String, _ kind: String, _ c: OutputCounters) -> String {
+        var line = "output:    \(name) (\(kind)): in \(grouped(c.eventsIn)), written \(grouped(c.written)), filtered \(grouped(c.filtered)), dropped \(grouped(c.dropped)), failed \(grouped(c.failed))"
+        if c.pending > 0 { line += ", pending \(grouped(c.pending))" }
+        return line
     }
 
     /// One JSON object (keys as in the README).
@@ -174,6 +189,16 @@ public struct SummaryReport {
         }
         if let t = dnstap {
             fields.append("\"dnstap\":\(object(t.fields + [])),\"dnstap_types\":\(object(Self.dnstapTypes(s)))")
+        }
+        if !outputs.isEmpty {
+            let list = outputs.map { o in
+                "{\"name\":\"\(jsonEscape(o.name))\",\"kind\":\"\(jsonEscape(o.kind))\"," + object(o.counters.fields).dropFirst()
+            }
+            fields.append("\"outputs\":[\(list.joined(separator: ","))]")
+        }
+        if !transforms.isEmpty {
+            let list = transforms.map { "{\"stage\":\"\(jsonEscape($0.stage))\",\"kind\":\"\(jsonEscape($0.kind))\",\"dropped\":\($0.dropped)}" }
+            fields.append("\"transforms\":[\(list.joined(separator: ","))]")
         }
         return "{" + fields.joined(separator: ",") + "}\n"
     }

@@ -430,6 +430,16 @@ public enum DomainName {
     public static func copyFoldedWire(
         _ message: UnsafeRawBufferPointer, at start: Int, into buffer: UnsafeMutablePointer<UInt8>
     ) -> Int {
+        copyWire(message, at: start, into: buffer, folding: true)
+    }
+
+    /// Copies the name at `start` in uncompressed wire form into `buffer` (which must hold ``maxWireLength``
+    /// bytes), ASCII letters folded to lower case when `folding`.
+    /// - Returns: the number of bytes written, or 0 when the name is not well formed.
+    @inlinable
+    public static func copyWire(
+        _ message: UnsafeRawBufferPointer, at start: Int, into buffer: UnsafeMutablePointer<UInt8>, folding: Bool
+    ) -> Int {
         let count = message.count
         var pos = start
         var runStart = start
@@ -447,7 +457,7 @@ public enum DomainName {
                 let labelEnd = i &+ len
                 while i < labelEnd {
                     let b = message[i]
-                    buffer[n] = (b &- 0x41) < 26 ? b | 0x20 : b
+                    buffer[n] = folding && (b &- 0x41) < 26 ? b | 0x20 : b
                     n &+= 1
                     i &+= 1
                 }

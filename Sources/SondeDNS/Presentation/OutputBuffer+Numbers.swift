@@ -205,3 +205,44 @@ extension OutputBuffer {
         }
     }
 }
+
+extension OutputBuffer {
+    /// `value` with at most `decimals` (1-9) digits after the point, rounded, trailing zeros and a lone point left
+    /// out (`48.8582`, `-3.5`, `7`); not-a-number and infinities as `null` (JSON has no literal for them).
+    public mutating func appendFixed(_ value: Double, decimals: Int) {
+        guard value.isFinite else {
+            append("null")
+            return
+        }
+        let places = min(max(decimals, 1), 9)
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (value.magnitude * scale).rounded()
+        guard scaled < 9e17 else {
+            // Too large for fixed digits here; no coordinate or rate comes near.
+            append(string: "\(value)")
+            return
+        }
+        let total = UInt64(scaled)
+        let unit = UInt64(scale)
+        if value < 0 && total != 0 { append(UInt8(ascii: "-")) }
+        appendDecimal(total / unit)
+        var fraction = total % unit
+        guard fraction != 0 else { return }
+        var digits = places
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        append(UInt8(ascii: "."))
+        // Zero-pad the fraction to its width (0.05 is fraction 5 of width 2).
+        var width = 1
+        var f = fraction
+        while f >= 10 {
+            f /= 10
+            width += 1
+        }
+        for _ in width..<digits { append(UInt8(ascii: "0")) }
+        appendDecimal(fraction)
+    }
+}

@@ -147,3 +147,27 @@ public struct OutputBuffer: ~Copyable {
         append(UnsafeRawPointer(other.base), count: other.count)
     }
 }
+
+extension OutputBuffer {
+    /// Exchanges the storage and content of two buffers (a producer hands its full buffer to a queue and takes an
+    /// empty one back, with no copy).
+    @inlinable
+    public mutating func swapStorage(with other: inout OutputBuffer) {
+        let (b, n, c) = (base, count, capacity)
+        base = other.base
+        count = other.count
+        capacity = other.capacity
+        other.base = b
+        other.count = n
+        other.capacity = c
+    }
+}
+
+extension OutputBuffer {
+    /// Removes `n` bytes at `offset`, moving the rest down (slow paths: a key taken off a nested value).
+    public mutating func remove(from offset: Int, count n: Int) {
+        precondition(offset >= 0 && n >= 0 && offset + n <= count)
+        (base + offset).update(from: base + offset + n, count: count - offset - n)
+        count -= n
+    }
+}

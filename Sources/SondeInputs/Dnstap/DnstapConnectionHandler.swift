@@ -22,7 +22,7 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
     /// per-frame work pays no dynamic exclusivity checks on class properties.
     private let batch: UnsafeMutablePointer<EventBatch>
     private var pending: ByteBuffer?
-    private let sink: any BatchSink
+    private let consumer: any BatchConsumer
     private let state: DnstapInputState
     private let batchSize = 512
     private var closed = false
@@ -31,7 +31,7 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
         decoder = FrameStreamDecoder(maximumFrameLength: maximumFrameLength)
         batch = .allocate(capacity: 1)
         batch.initialize(to: EventBatch(identity: "", capacity: 512))
-        self.sink = sink
+        consumer = sink.makeConsumer()
         self.state = state
     }
 
@@ -198,7 +198,7 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
 
     private func deliver() {
         guard !batch.pointee.isEmpty else { return }
-        sink.consume(batch.pointee)
+        consumer.consume(&batch.pointee)
         batch.pointee.removeAll()
     }
 

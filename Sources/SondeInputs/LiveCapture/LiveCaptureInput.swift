@@ -124,15 +124,15 @@ public final class LiveCaptureInput: @unchecked Sendable {
         let linkType = ring.link.linkType
         let loopback = ring.link.isLoopback
         let deduplicator = self.deduplicator
-        let sink = self.sink
+        let consumer = sink.makeConsumer()
 
         func emit(_ batch: inout EventBatch) {
             if let matcher {
                 matcher.process(&batch)
-                if !batch.isEmpty { sink.consume(batch) }
-                matcher.takeRetired { sink.consume($0) }
+                if !batch.isEmpty { consumer.consume(&batch) }
+                matcher.takeRetired { consumer.consume(&$0) }
             } else {
-                sink.consume(batch)
+                consumer.consume(&batch)
             }
             batch.removeAll()
         }
@@ -199,7 +199,7 @@ public final class LiveCaptureInput: @unchecked Sendable {
         }
         if let matcher {
             matcher.finish()
-            matcher.takeRetired { sink.consume($0) }
+            matcher.takeRetired { consumer.consume(&$0) }
         }
         publish()
     }

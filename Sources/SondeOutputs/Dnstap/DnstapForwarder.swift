@@ -25,7 +25,7 @@ public final class DnstapForwarder: @unchecked Sendable {
     private var dropped: UInt64 = 0
     private var stopped = false
     private var loggedDown = false
-    private let bufferFrames: Int
+    public let bufferFrames: Int
     private let inFlight = NIOLockedValueBox(0)
     private let sslContext: NIOSSLContext?
     private var finishPromise: EventLoopPromise<Void>?
@@ -34,7 +34,10 @@ public final class DnstapForwarder: @unchecked Sendable {
     /// Frames dropped because the receiver was away and the buffer was full.
     public var droppedFrames: UInt64 { lock.withLock { dropped } }
 
-    public init(endpoint: SocketEndpoint, tls: SocketTLSConfiguration, bufferFrames: Int) throws {
+    private let log: SondeLog
+
+    public init(endpoint: SocketEndpoint, tls: SocketTLSConfiguration, bufferFrames: Int, log: SondeLog) throws {
+        self.log = log
         self.endpoint = endpoint
         self.bufferFrames = bufferFrames
         if case .tls = endpoint {
@@ -52,12 +55,12 @@ public final class DnstapForwarder: @unchecked Sendable {
         dial(attempt: 0)
     }
 
-    /// Sends the frames in `buffer` (`frames` of them) and empties it.
-    public func send(_ buffer: inout OutputBuffer, frames: Int) {
-        guard buffer.count > 0 else { return }
-        var bytes = ByteBufferAllocator().buffer(capacity: buffer.count)
-        buffer.withBytes { bytes.writeBytes($0) }
-        buffer.removeAll()
+    /// Sends `frames` frames; returns how many were dropped (the receiver away and the buffer full).
+    @discardableResult
+    public func send(_ frameBytes: UnsafeRawBufferPointer, frames: Int) -> Int {
+        guard frameBytes.count > 0 else { return 0 }
+        var bytes = ByteBufferAllocator().buffer(capacity: frameBytes.count)
+        bytes.writeBytes(frameBytes)
         lock.lock()
         defer { lock.unlock() }
         // Back-pressure: wait while the receiver is behind (with the lock released so the session can end).
@@ -73,7 +76,9 @@ public final class DnstapForwarder: @unchecked Sendable {
             pendingFrames += frames
         } else {
             dropped += UInt64(frames)
+            return frames
         }
+        return 0
     }
 
     private func write(_ bytes: ByteBuffer, to channel: any Channel) {
@@ -139,7 +144,7 @@ public final class DnstapForwarder: @unchecked Sendable {
                     defer { loggedDown = true }
                     return !loggedDown
                 }
-                if first { ReadRunner_log("sonde: dnstap output: cannot reach \(endpoint): \(error); retrying") }
+                if first { log.warning("dnstap output: cannot reach \(endpoint): \(error); retrying") }
                 retry(attempt + 1)
             }
         }
@@ -172,7 +177,7 @@ public final class DnstapForwarder: @unchecked Sendable {
             return !stopped
         }
         if again {
-            ReadRunner_log("sonde: dnstap output: \(endpoint) closed the session; reconnecting")
+            log.warning("dnstap output: \(endpoint) closed the session; reconnecting")
             retry(0)
         }
     }
@@ -234,8 +239,3 @@ public final class DnstapForwarder: @unchecked Sendable {
     }
 }
 
-/// Logs a line on standard error (outputs have no logger yet).
-func ReadRunner_log(_ line: String) {
-    var s = line + "\n"
-    s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}

@@ -30,7 +30,7 @@ public struct DnstapFrameWriter: Sendable {
     }
 
     @inline(__always)
-    func write(_ e: DNSEvent, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    public func write(_ e: DNSEvent, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         if e.hasDnstap {
             let frame = e.dnstapFrame(message)
             let d = e.dnstap

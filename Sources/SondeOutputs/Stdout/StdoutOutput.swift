@@ -6,78 +6,75 @@ import Darwin
 public import SondeCore
 import SondeDNS
 
-/// Writes events to standard output (or any open file descriptor) in one of the ``OutputFormat``s.
+/// Writes events to standard output in one of the formats (text, JSON, YAML, CSV, a template).
 ///
-/// Events are formatted into one buffer and written with a single `write(2)` per ~128 KiB, never per event. The
-/// buffer is written out in the middle of a batch too, so it stays small enough to stay in the cache: a batch of
-/// 512 JSON events is about 400 KiB.
-/// When the reader goes away (a closed pipe, as with `| head`), the output stops quietly and says so with
-/// ``isClosed`` instead of failing the run.
-public final class StdoutOutput: EventOutput {
-    /// Options of the output.
-    public struct Configuration: Sendable {
-        /// The format.
-        public var format: OutputFormat
-        /// The descriptor to write to.
-        public var fileDescriptor: Int32
-
-        public init(format: OutputFormat = .text, fileDescriptor: Int32 = 1) {
-            self.format = format
-            self.fileDescriptor = fileDescriptor
-        }
-    }
-
-    /// The component kind.
+/// `--output stdout:json`, or `kind: stdout` with the format settings (``FormatSettings``). When the reader goes
+/// away (a closed pipe, as with `| head`), the output stops quietly and says so (``ChunkWriter/isGone``) instead
+/// of failing the run.
+public final class StdoutOutput: OutputComponent {
     public static let kind = "stdout"
-    public var kind: String { Self.kind }
+    public static let schemes = ["stdout"]
 
-    private var formatter: BatchFormatter
-    private var buffer = OutputBuffer(capacity: 1 << 18)
-    private let fd: Int32
-    private var headerWritten = false
-    /// Whether the reader has gone away.
-    public private(set) var isClosed = false
-    public var isGone: Bool { isClosed }
-    /// Bytes written.
-    public private(set) var bytesWritten: UInt64 = 0
+    /// The format and its options.
+    public let format: FormatSettings
+    /// The descriptor written (1; tests may give another).
+    public let fileDescriptor: Int32
 
-    static let flushThreshold = 1 << 17
-
-    public init(configuration: Configuration) {
-        formatter = BatchFormatter(format: configuration.format)
-        fd = configuration.fileDescriptor
+    /// `stdout:json` is the format; query items are settings.
+    public static func settings(from url: ComponentURL) throws(SondeError) -> [(String, String)] {
+        (url.opaque.map { [("format", $0)] } ?? []) + url.query
     }
 
-    public func write(_ batch: borrowing EventBatch) throws {
-        guard !isClosed else { return }
-        if !headerWritten {
-            formatter.writeHeader(into: &buffer)
-            headerWritten = true
-        }
-        try formatter.write(batch, into: &buffer, drainingAt: Self.flushThreshold) { try drain(&$0) }
+    public init?(settings: inout ComponentSettings, context: ComponentContext) {
+        format = FormatSettings(settings: &settings)
+        fileDescriptor = 1
     }
 
-    public func finish() throws {
-        if !headerWritten && !isClosed {
-            formatter.writeHeader(into: &buffer)
-            headerWritten = true
-        }
-        try writeBuffer()
+    public init(format: FormatSettings, fileDescriptor: Int32 = 1) {
+        self.format = format
+        self.fileDescriptor = fileDescriptor
     }
 
-    public func flush() throws { try writeBuffer() }
+    public var summary: String { "standard output, \(format.description)" }
+    public func makeEncoder() -> any EventEncoder { format.makeEncoder() }
+    public func makeWriter(context: ComponentContext) throws -> any ChunkWriter {
+        DescriptorWriter(fileDescriptor: fileDescriptor, name: "standard output", header: format.headerBytes)
+    }
+}
 
-    private func writeBuffer() throws { try drain(&buffer) }
+/// Writes chunks to an open descriptor (standard output), the header first.
+public final class DescriptorWriter: ChunkWriter {
+    let fd: Int32
+    let name: String
+    var header: [UInt8]
+    public private(set) var isGone = false
 
-    /// Writes and empties `b` (the buffer, passed in so it can be drained while a batch is being formatted into it).
-    private func drain(_ b: inout OutputBuffer) throws {
-        defer { b.removeAll() }
-        guard !isClosed else { return }
-        let count = b.count
-        switch b.write(toFileDescriptor: fd) {
-        case 0: bytesWritten += UInt64(count)
-        case EPIPE: isClosed = true
-        case let e: throw SondeError("cannot write to standard output: \(String(cString: strerror(e)))")
+    public init(fileDescriptor: Int32, name: String, header: [UInt8]) {
+        fd = fileDescriptor
+        self.name = name
+        self.header = header
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer, events: Int) throws {
+        try writeHeader()
+        try put(bytes)
+    }
+
+    public func close() throws { try writeHeader() }
+
+    private func writeHeader() throws {
+        guard !header.isEmpty else { return }
+        let h = header
+        header = []
+        try h.withUnsafeBytes { try put($0) }
+    }
+
+    private func put(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !isGone else { return }
+        switch bytes.writeAll(to: fd) {
+        case 0: break
+        case EPIPE: isGone = true
+        case let e: throw SondeError("cannot write to \(name): \(String(cString: strerror(e)))")
         }
     }
 }
