@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "SondePacket"),
         .target(name: "SondeFrameStreams"),
         .target(name: "SondeDnstap", dependencies: ["SondeDNS"]),
+        // Compression codecs, loaded at run time (rotated files, compressed captures).
+        .target(name: "SondeCompression"),
         // The pipeline: events, batches, formats, configuration, the component registry.
         .target(
             name: "SondeCore",
@@ -50,8 +53,16 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ] + nio
         ),
-        .target(name: "SondeTransforms", dependencies: ["SondeCore", "SondeDNS", "SondePacket"]),
-        .target(name: "SondeOutputs", dependencies: ["SondeCore", "SondeDNS", "SondeFrameStreams", "SondeDnstap"] + nio),
+        .target(
+            name: "SondeTransforms",
+            dependencies: [
+                "SondeCore", "SondeDNS", "SondePacket", "SondeDnstap", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SondeOutputs",
+            dependencies: ["SondeCore", "SondeDNS", "SondeFrameStreams", "SondeDnstap", "SondeCompression"] + nio
+        ),
         // /metrics (Prometheus).
         .target(
             name: "SondeHTTP",
@@ -81,7 +92,15 @@ let package = Package(
         .testTarget(name: "SondeDnstapTests", dependencies: ["SondeDnstap", "SondeFrameStreams", "SondeDNS"]),
         .testTarget(name: "SondeInputsTests", dependencies: ["SondeInputs", "SondeCore", "SondePacket"]),
         .testTarget(name: "SondeHTTPTests", dependencies: ["SondeHTTP"]),
-        .testTarget(name: "SondeTransformsTests", dependencies: ["SondeTransforms", "SondeCore", "SondeDNS", "SondePacket"]),
+        .testTarget(
+            name: "SondeTransformsTests",
+            dependencies: [
+                "SondeTransforms", "SondeCore", "SondeDNS", "SondePacket", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Resources"]
+        ),
+        .testTarget(name: "SondeCompressionTests", dependencies: ["SondeCompression"]),
+        .testTarget(name: "SondeOutputsTests", dependencies: ["SondeOutputs", "SondeCore", "SondeDNS"]),
         .testTarget(
             name: "SondeCoreTests",
             dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")]

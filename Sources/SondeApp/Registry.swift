@@ -7,13 +7,18 @@ enum Registry {
     static let outputs: [any OutputComponent.Type] = [
         StdoutOutput.self,
         DnstapOutput.self,
+        FileOutput.self,
     ]
 
     static let transforms: [any TransformComponent.Type] = [
+        FilterTransform.self,
         DomainsTransform.self,
         SampleTransform.self,
         TagsTransform.self,
         SuspiciousTransform.self,
+        PrivacyTransform.self,
+        NormalizeTransform.self,
+        GeoIPTransform.self,
     ]
 
     static func output(kind: String) -> (any OutputComponent.Type)? { outputs.first { $0.kind == kind } }

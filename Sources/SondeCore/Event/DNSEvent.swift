@@ -142,3 +142,9 @@ public struct DNSEvent: Sendable {
         UnsafeRawBufferPointer(start: message.baseAddress! - Int(messageOffset - recordOffset), count: Int(recordLength))
     }
 }
+
+extension EventMarkers {
+    /// A transform changed the event's addresses: writers that could copy the original bytes (dnstap frames) must
+    /// write it anew.
+    @inlinable public static var rewritten: EventMarkers { EventMarkers(rawValue: 1 << 4) }
+}

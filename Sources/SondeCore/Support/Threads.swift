@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// A mutex with a condition variable, for the few places where a thread must wait for another (an output's
@@ -64,7 +64,7 @@ public enum SondeThread {
     }
 
     /// Starts `body` on a new thread named `name` (15 characters at most show in `top -H`).
-    static func spawn(name: String, _ body: @escaping () -> Void) throws -> pthread_t {
+    public static func spawn(name: String, _ body: @escaping () -> Void) throws -> pthread_t {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { argument in

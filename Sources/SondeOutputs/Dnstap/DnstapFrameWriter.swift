@@ -31,7 +31,7 @@ public struct DnstapFrameWriter: Sendable {
 
     @inline(__always)
     public func write(_ e: DNSEvent, _ message: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        if e.hasDnstap {
+        if e.hasDnstap && !e.markers.contains(.rewritten) {
             let frame = e.dnstapFrame(message)
             let d = e.dnstap
             guard let identity else {
@@ -52,8 +52,10 @@ public struct DnstapFrameWriter: Sendable {
             }
             return
         }
-        let response = e.layout.isResponse
-        var m = DnstapEncoder.Message(type: response ? 6 : 5)
+        // A capture's event, or a dnstap event whose addresses a transform changed: the frame is written anew.
+        let fromDnstap = e.hasDnstap
+        let response = fromDnstap ? !e.dnstap.isQuery : e.layout.isResponse
+        var m = DnstapEncoder.Message(type: fromDnstap ? e.dnstap.messageType : response ? 6 : 5)
         m.socketFamily = e.source.family == .v6 ? 2 : 1
         m.socketProtocol = UInt32(e.transport.rawValue) + 1
         var src = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
@@ -71,14 +73,16 @@ public struct DnstapFrameWriter: Sendable {
                     m.responsePort = UInt32(e.sourcePort)
                     m.responseTime = e.timestamp
                     if e.latency >= 0 { m.queryTime = e.timestamp - e.latency }
-                    m.responseMessage = message
+                    if fromDnstap { m.queryTime = e.dnstap.queryTime }
+                    m.responseMessage = e.markers.contains(.noMessage) ? nil : message
                 } else {
                     m.queryAddress = s
                     m.responseAddress = d
                     m.queryPort = UInt32(e.sourcePort)
                     m.responsePort = UInt32(e.destinationPort)
                     m.queryTime = e.timestamp
-                    m.queryMessage = message
+                    if fromDnstap { m.responseTime = e.dnstap.responseTime }
+                    m.queryMessage = e.markers.contains(.noMessage) ? nil : message
                 }
                 let id = identity ?? captureIdentity
                 id.withUnsafeBytes { idBytes in

@@ -1,5 +1,7 @@
 public import SondeCore
 import SondeDNS
+import SondeDnstap
+import SondePacket
 
 /// `kind: domains`: keeps or skips events by their question's name, from lists in files or at http(s) URLs
 /// (dnsmonster's allow and skip domain lists).
@@ -83,6 +85,20 @@ public final class DomainsTransform: TransformComponent {
 
 /// The question's name as the domain filters and the public suffix list see it.
 enum QuestionName {
+    /// Octets of the name in presentation form without the final dot, and its number of labels.
+    static func size(_ message: UnsafeRawBufferPointer, at offset: Int) -> (Int, Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DomainName.maxWireLength + 1) { buffer in
+            let n = DomainName.copyWire(message, at: offset, into: buffer.baseAddress!, folding: false)
+            guard n > 1 else { return (n == 1 ? 1 : 0, 0) }
+            var labels = 0, p = 0
+            while p < n && buffer[p] != 0 {
+                labels += 1
+                p += Int(buffer[p]) + 1
+            }
+            return (n - 2, labels)
+        }
+    }
+
     /// The name at `offset` lowercased, in presentation form with the trailing dot, written into `buffer` (512
     /// octets); nil when it is not a well-formed name. Octets inside labels are taken as they are (no escapes).
     static func lowercased(

@@ -1,6 +1,7 @@
 public import SondeCore
 import SondeDNS
 import SondePacket
+import SondeDnstap
 
 /// `kind: sample`: keeps a share of the events, for every input (global) or per output (`1:100` to an expensive
 /// store, everything to a file).

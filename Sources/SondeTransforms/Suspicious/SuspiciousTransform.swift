@@ -3,6 +3,8 @@ import Glibc
 #endif
 public import SondeCore
 import SondeDNS
+import SondeDnstap
+import SondePacket
 
 /// `kind: suspicious`: flags events that look like tunnelling, random-subdomain floods or malformed traffic, with a
 /// score (the number of reasons) and the reasons (`suspicious: {score: 2, reasons: [long_name, high_entropy]}`).

@@ -1,4 +1,7 @@
 public import SondeCore
+import SondeDNS
+import SondeDnstap
+import SondePacket
 
 /// `kind: tags`: static fields added to every event (`tags: {site: par1, role: resolver}`), written as the `tags`
 /// member. An output's tags are added to the global ones (an output's value wins for the same name).

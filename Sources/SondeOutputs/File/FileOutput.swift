@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import SondeCore
+import SondeCompression
+
+/// Writes events to a file, rotated by size, on a schedule, or both, keeping a number of old files and compressing
+/// them off the hot path.
+///
+/// `--output 'file:///var/log/sonde/dns.jsonl?format=json&max-size=100M&keep=10&compress=gzip'`, or:
+/// ```yaml
+/// - kind: file
+///   path: /var/log/sonde/dns.jsonl
+///   format: json                 # and the other format settings (fields, flat, header, template)
+///   mode: "0640"                 # permissions of files Sonde creates
+///   max_size: 100M               # rotate before a write would take the file past this size
+///   rotate: daily                # hourly | daily | a cron schedule ("0 */6 * * *") | every: a duration (15m)
+///   utc: true                    # schedules in UTC (false: local time)
+///   keep: 10                     # rotated files kept (0: all)
+///   compress: gzip               # none | gzip | zstd: rotated files, on a thread of their own
+///   post_rotate: "/usr/local/bin/ship %f"   # run after each rotation (%f: the rotated file, compressed if asked)
+///   flush_interval: 1s           # writes are buffered and written at least this often
+///   buffer_size: 256K
+/// ```
+/// An event is never split across files: rotation happens between chunks of whole events (so a file may pass
+/// `max_size` by less than one chunk, 128 KiB, when a single chunk would not fit in an empty file). SIGHUP
+/// reopens the file (for logrotate).
+public final class FileOutput: OutputComponent {
+    public static let kind = "file"
+    public static let schemes = ["file"]
+
+    struct Settings: Sendable {
+        var path: String
+        var format: FormatSettings
+        var mode: mode_t = 0o644
+        var maxSize: Int?
+        var schedule: RotationSchedule?
+        var keep = 0
+        var compress: Codec?
+        var postRotate: String?
+        var flushInterval = 1.0
+        var bufferSize = 256 << 10
+    }
+
+    let settings: Settings
+
+    public static func settings(from url: ComponentURL) throws(SondeError) -> [(String, String)] {
+        guard !url.path.isEmpty else { throw SondeError("\(url.redacted): give the file's path (file:///var/log/sonde/dns.jsonl)") }
+        return [("path", url.path)] + url.query
+    }
+
+    public init?(settings s: inout ComponentSettings, context: ComponentContext) {
+        guard let path = s.string("path"), !path.isEmpty else {
+            s.report(nil, "a file output needs `path`")
+            return nil
+        }
+        var c = Settings(path: path, format: FormatSettings(settings: &s))
+        if let text = s.string("mode") {
+            if let m = UInt32(text, radix: 8), m <= 0o777 { c.mode = mode_t(m) } else { s.report("mode", "must be an octal mode such as \"0640\"") }
+        }
+        c.maxSize = s.size("max_size", 4096...(1 << 50))
+        let utc = s.bool("utc") ?? true
+        if let text = s.string("rotate") {
+            do { c.schedule = try RotationSchedule(parsing: text, utc: utc) } catch { s.report("rotate", "\(error)") }
+        }
+        c.keep = s.int("keep", 0...100_000) ?? 0
+        if let text = s.string("compress"), text != "none" {
+            if let codec = Codec(rawValue: text.lowercased()), codec.canCompress {
+                do { try codec.checkAvailable() } catch { s.report("compress", "\(error)") }
+                c.compress = codec
+            } else {
+                s.report("compress", "unknown value \"\(text)\" (expected none, gzip, zstd)")
+            }
+        }
+        c.postRotate = s.string("post_rotate")
+        c.flushInterval = s.duration("flush_interval", 0.01...3600) ?? 1
+        c.bufferSize = s.size("buffer_size", 4096...(64 << 20)) ?? (256 << 10)
+        settings = c
+    }
+
+    public var summary: String {
+        var s = "file \(settings.path), \(settings.format.description)"
+        if let m = settings.maxSize { s += ", rotating at \(m) octets" }
+        if let r = settings.schedule { s += ", rotating \(r)" }
+        if settings.keep > 0 { s += ", keeping \(settings.keep)" }
+        if let c = settings.compress { s += ", \(c)" }
+        return s
+    }
+
+    public func makeEncoder() -> any EventEncoder { settings.format.makeEncoder() }
+
+    /// The directory must exist and be writable: said before the run starts, not at the first event.
+    public func check() throws {
+        let dir = FileWriter.directory(of: settings.path)
+        guard access(dir, W_OK | X_OK) == 0 else {
+            throw SondeError("file output: cannot write in \(dir): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func makeWriter(context: ComponentContext) throws -> any ChunkWriter {
+        FileWriter(settings: settings, header: settings.format.headerBytes, log: context.log)
+    }
+}
