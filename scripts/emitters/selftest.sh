@@ -9,7 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(unbound bind knot kresd dnsdist unbound:tcp dnsdist:tcp)
-tcpport=${SELFTEST_TCP_PORT:-53600}
+tcpport=${SELFTEST_TCP_PORT:-5339}
 top=$(mktemp -d "${TMPDIR:-/tmp}/sonde-emitters.XXXXXX")
 cap=""
 cleanup() {

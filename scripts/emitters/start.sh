@@ -10,7 +10,7 @@ usage() { echo "usage: $0 unbound|bind|knot|kresd|dnsdist WORKDIR unix:/abs/path
 [ $# -ge 3 ] && [ $# -le 4 ] || usage
 name=$1 target=$3
 case $name in
-  unbound) defport=53531 ;; bind) defport=53532 ;; knot) defport=53533 ;; kresd) defport=53534 ;; dnsdist) defport=53535 ;;
+  unbound) defport=5331 ;; bind) defport=5332 ;; knot) defport=5333 ;; kresd) defport=5334 ;; dnsdist) defport=5335 ;;
   *) usage ;;
 esac
 mkdir -p "$2"
@@ -18,6 +18,14 @@ work=$(cd "$2" && pwd)
 addr=${4:-127.0.0.1:$defport}
 ip=${addr%:*} port=${addr##*:}
 [[ $ip =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ && $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || { echo "DNSADDR must be 127.x.y.z:PORT, not $addr" >&2; exit 2; }
+# The kernel picks dig's UDP source port from ip_local_port_range, and it may pick a port a server holds with
+# SO_REUSEPORT (Unbound, BIND, Knot and kresd do; dig sets it too): dig's query then comes straight back to dig,
+# which takes it for the answer (NOERROR, no QR flag), and the server never sees it. The default ports are below
+# Linux's default range (32768-60999); queries.sh asks again when it gets its own query back.
+read -r eph_lo eph_hi < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || eph_lo=1 eph_hi=0
+if [ "$port" -ge "$eph_lo" ] && [ "$port" -le "$eph_hi" ]; then
+  echo "start.sh: warning: port $port is in the ephemeral range $eph_lo-$eph_hi: dig may be given it as its own source port" >&2
+fi
 
 tls=0
 case $target in
