@@ -108,6 +108,16 @@ extension Integration {
         return false
     }
 
+    /// The value of the metric `name` (with its labels, as `/metrics` prints them) served at `url`, read with curl
+    /// (inside the network namespace `namespace` when one is given); nil when the scrape fails or has no such line.
+    static func metric(_ name: String, from url: String, curl: String = "/usr/bin/curl", namespace: String? = nil) -> Int? {
+        let scrape =
+            if let namespace { try? run("/usr/sbin/ip", ["netns", "exec", namespace, curl, "-sf", url]) } else { try? run(curl, ["-sf", url]) }
+        guard let scrape, scrape.status == 0 else { return nil }
+        let line = scrape.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.dropFirst(name.count + 1)) }.map { Int($0) }
+    }
+
     /// A CA (`ca.pem`), a server certificate for 127.0.0.1 and localhost (`server.pem`/`server.key`) and a client
     /// certificate (`client.pem`/`client.key`), made by openssl in `dir`.
     static func makeCertificates(in dir: URL) throws {
