@@ -60,7 +60,7 @@ final class LiveCaptureTests: XCTestCase {
         let pcap = work.appendingPathComponent("tcpdump.pcap").path
         let tcpdump = try Background(
             "/usr/sbin/ip",
-            ["netns", "exec", serverNamespace, "tcpdump", "-n", "-U", "-i", serverInterface, "-w", pcap,
+            ["netns", "exec", serverNamespace, "tcpdump", "-n", "-U", "--immediate-mode", "-i", serverInterface, "-w", pcap,
              "port 53 or (ip[6:2] & 0x1fff != 0) or (ip6[6] == 44)"])
         XCTAssertTrue(tcpdump.wait(timeout: 10) { tcpdump.stderr.contains("listening on") }, tcpdump.stderr)
         let sonde = try SondeRun(
@@ -71,6 +71,16 @@ final class LiveCaptureTests: XCTestCase {
         sonde.waitForEvents(2 * queries.count)
         usleep(300_000)
         let summary = sonde.stop()
+        // tcpdump writes a packet (-U) only once it has read it from its ring, and on SIGINT it exits without
+        // reading what is left there. Without --immediate-mode libpcap uses TPACKET_V3, whose block the kernel hands
+        // over only after tcpdump's 1 s timeout: stopped within that second, tcpdump wrote nothing ("0 packets
+        // captured, 40 packets received by filter"). Even with it, stop tcpdump only once its file holds every
+        // message dig exchanged.
+        func recorded() -> (Integration.Output, [[String: Any]]) {
+            let read = (try? Integration.run(Integration.binary.path, ["read", pcap, "-f", "json", "--no-summary"])) ?? .init(status: -1, stdout: "", stderr: "")
+            return (read, jsonLines(read.stdout.split(separator: "\n")))
+        }
+        let written = tcpdump.wait(timeout: 20) { recorded().1.count >= 2 * queries.count }
         _ = tcpdump.stop(signal: SIGINT)
         let live = events(sonde)
         XCTAssertEqual(live.count, 2 * queries.count, sonde.background.stderr)
@@ -102,10 +112,9 @@ final class LiveCaptureTests: XCTestCase {
         }
 
         // The same messages as Sonde reading what tcpdump wrote.
-        let read = try Integration.run(Integration.binary.path, ["read", pcap, "-f", "json", "--no-summary"])
+        let (read, recorded) = recorded()
         XCTAssertEqual(read.status, 0, read.stderr)
-        let recorded = jsonLines(read.stdout.split(separator: "\n"))
-        XCTAssertEqual(recorded.count, live.count)
+        XCTAssertEqual(recorded.count, live.count, "all written before SIGINT: \(written); tcpdump: \(tcpdump.stderr)")
         XCTAssertEqual(live.map(Self.key).sorted(), recorded.map(Self.key).sorted())
 
         // Accounting: everything the kernel accepted was read, nothing dropped; off-port datagrams never got in.
