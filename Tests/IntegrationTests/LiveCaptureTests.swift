@@ -49,6 +49,16 @@ final class LiveCaptureTests: XCTestCase {
 
     func events(_ sonde: SondeRun) -> [[String: Any]] { jsonLines(sonde.eventLines) }
 
+    /// Waits until the capture counters `names` (`received`, `kernel_drops`, …) of the server interface, summed, reach
+    /// `count` in Sonde's `/metrics` at `url` (true), or 20 s pass (false).
+    @discardableResult
+    func waitForCapture(_ sonde: SondeRun, url: String, _ names: [String], toReach count: Int) -> Bool {
+        sonde.background.wait(timeout: 20) {
+            names.map { Integration.metric("sonde_capture_\($0)_total{interface=\"\(serverInterface)\"}", from: url, namespace: serverNamespace) ?? 0 }
+                .reduce(0, +) >= count
+        }
+    }
+
     /// The fields two decodes of one packet share (times differ: tcpdump's socket stamps its copy separately,
     /// in microseconds).
     static func key(_ e: [String: Any]) -> String {
@@ -169,10 +179,12 @@ final class LiveCaptureTests: XCTestCase {
     func testTheFilterKeepsOnlyWhatItSays() throws {
         // Only the off-port datagrams to 9999 (3 over IPv4, 3 over IPv6): none of the DNS traffic reaches Sonde.
         let sonde = try SondeRun(
-            ["--interface", serverInterface, "--filter", "udp dst port 9999", "-f", "json", "--summary-format", "json"],
+            ["--interface", serverInterface, "--filter", "udp dst port 9999", "--metrics-listen", "127.0.0.1:0", "-f", "json",
+             "--summary-format", "json"],
             namespace: serverNamespace)
+        let url = try XCTUnwrap(sonde.metricsURL(), sonde.background.stderr)
         _ = try sendQueries()
-        usleep(500_000)
+        waitForCapture(sonde, url: url, ["received"], toReach: 6)
         let summary = sonde.stop()
         XCTAssertEqual(events(sonde).count, 0)
         let capture = try XCTUnwrap(summary["capture"] as? [String: Any], sonde.background.stderr)
@@ -202,12 +214,13 @@ final class LiveCaptureTests: XCTestCase {
     func testRingOverflowIsCountedPacketForPacket() throws {
         let sonde = try SondeRun(
             ["--interface", serverInterface, "--port", "5353", "--ring-block-size", "4096", "--ring-blocks", "4",
-             "--ring-timeout", "10", "-f", "json", "--summary-format", "json"],
+             "--ring-timeout", "10", "--metrics-listen", "127.0.0.1:0", "-f", "json", "--summary-format", "json"],
             namespace: serverNamespace)
+        let url = try XCTUnwrap(sonde.metricsURL(), sonde.background.stderr)
         kill(sonde.background.process.processIdentifier, SIGSTOP)
         try sendFrames(3_000, repeat: 1)
         kill(sonde.background.process.processIdentifier, SIGCONT)
-        usleep(1_500_000)
+        waitForCapture(sonde, url: url, ["received", "kernel_drops"], toReach: 3_000)
         let summary = sonde.stop()
         let c = try XCTUnwrap(summary["capture"] as? [String: Any], sonde.background.stderr)
         let received = try XCTUnwrap(c["received"] as? Int)
@@ -220,11 +233,12 @@ final class LiveCaptureTests: XCTestCase {
 
     func testDeduplicationDropsRepeatsAndSaysSo() throws {
         let sonde = try SondeRun(
-            ["--interface", serverInterface, "--port", "5353", "--dedup", "100", "-f", "json", "--summary-format", "json"],
+            ["--interface", serverInterface, "--port", "5353", "--dedup", "100", "--metrics-listen", "127.0.0.1:0", "-f", "json",
+             "--summary-format", "json"],
             namespace: serverNamespace)
+        let url = try XCTUnwrap(sonde.metricsURL(), sonde.background.stderr)
         try sendFrames(repeat: 2)
-        sonde.waitForEvents(50)
-        usleep(300_000)
+        waitForCapture(sonde, url: url, ["received"], toReach: 100)
         let summary = sonde.stop()
         XCTAssertEqual(events(sonde).count, 50, sonde.background.stderr)
         let c = try XCTUnwrap(summary["capture"] as? [String: Any])
@@ -241,7 +255,7 @@ final class LiveCaptureTests: XCTestCase {
         let url = try XCTUnwrap(sonde.metricsURL(), sonde.background.stderr)
         try sendFrames(repeat: 2)
         XCTAssertTrue(sonde.waitForEvents(50))
-        usleep(300_000)
+        waitForCapture(sonde, url: url, ["received"], toReach: 100)
         let scrape = try Integration.run("/usr/sbin/ip", ["netns", "exec", serverNamespace, "curl", "-sf", url])
         XCTAssertEqual(scrape.status, 0, scrape.stderr)
         let labels = "{interface=\"\(serverInterface)\"}"
@@ -277,7 +291,14 @@ final class LiveCaptureTests: XCTestCase {
         sleep(2)
         XCTAssertLessThan(cpuTicks() - before, 20, "CPU ticks in 2 s while the interface was down")
         XCTAssertEqual(try Integration.run("/usr/sbin/ip", link + ["up"]).status, 0)
-        sleep(1)
+        // The carrier comes back asynchronously (the kernel's link watch): send once both ends say the link is up
+        // rather than after a fixed second (it took 11-25 ms here, with both cores busy too).
+        let bothUp = sonde.background.wait(timeout: 20) {
+            [("\(prefix)-a", "\(prefix)a0"), (serverNamespace, serverInterface)].allSatisfy { ns, interface in
+                (try? Integration.run("/usr/sbin/ip", ["-n", ns, "link", "show", interface]))?.stdout.contains("state UP") ?? false
+            }
+        }
+        XCTAssertTrue(bothUp, "the veth did not come back up")
         try sendFrames(repeat: 1)
         XCTAssertTrue(sonde.waitForEvents(100), sonde.background.stderr)
         XCTAssertTrue(sonde.background.stderr.contains("\(serverInterface): capturing again"))
@@ -290,10 +311,14 @@ final class LiveCaptureTests: XCTestCase {
             "/bin/bash",
             ["-c", "ip netns exec \(serverNamespace) \(Integration.binary.path) run -i \(serverInterface) -p 5353 -f json | head -3"])
         XCTAssertTrue(pipeline.wait(timeout: 10) { pipeline.stderr.contains("capturing on") }, pipeline.stderr)
-        try sendFrames(repeat: 1)
-        usleep(500_000)
-        try sendFrames(repeat: 1)
-        XCTAssertTrue(pipeline.wait(timeout: 10) { !pipeline.process.isRunning }, "still running: \(pipeline.stderr)")
+        // Sonde learns that head has gone from its next write after head exits; head exits once it has read its
+        // lines, which may be after a second burst has been written into the pipe. Send bursts until Sonde ends.
+        var ended = false
+        for _ in 0..<10 where !ended {
+            try sendFrames(repeat: 1)
+            ended = pipeline.wait(timeout: 2) { !pipeline.process.isRunning }
+        }
+        XCTAssertTrue(ended, "still running: \(pipeline.stderr)")
         XCTAssertEqual(pipeline.stop(), 0)
         XCTAssertEqual(pipeline.stdout.split(separator: "\n").count, 3)
         XCTAssertTrue(pipeline.stderr.contains("the output's reader has gone; stopping"), pipeline.stderr)
@@ -308,10 +333,12 @@ final class LiveCaptureTests: XCTestCase {
 
     func testSamplingKeepsAOfEveryB() throws {
         let sonde = try SondeRun(
-            ["--interface", serverInterface, "--port", "5353", "--sample", "1:4", "-f", "json", "--summary-format", "json"],
+            ["--interface", serverInterface, "--port", "5353", "--sample", "1:4", "--metrics-listen", "127.0.0.1:0", "-f", "json",
+             "--summary-format", "json"],
             namespace: serverNamespace)
+        let url = try XCTUnwrap(sonde.metricsURL(), sonde.background.stderr)
         try sendFrames(repeat: 2)
-        usleep(500_000)
+        waitForCapture(sonde, url: url, ["received"], toReach: 100)
         let summary = sonde.stop()
         let c = try XCTUnwrap(summary["capture"] as? [String: Any])
         XCTAssertEqual(c["received"] as? Int, 100, "\(c)")
