@@ -130,8 +130,11 @@ final class DnstapHostilePeersTests: XCTestCase {
         let a = try RawClient(port: limited.port), b = try RawClient(port: limited.port)
         handshake(a)
         handshake(b)
-        // START has no reply: give Sonde time to read it (a session that has not started would be evicted).
-        usleep(1_000_000)
+        // START has no reply, so a frame after it, once it is an event, shows that Sonde has read START (a session
+        // that has not started would be evicted rather than the third connection refused).
+        a.send(frame(id: 1))
+        b.send(frame(id: 2))
+        XCTAssertTrue(limited.waitForEvents(2), limited.background.stderr)
         let c = try RawClient(port: limited.port)
         XCTAssertTrue(c.closedByPeer(), "third connection refused")
         _ = (a, b)

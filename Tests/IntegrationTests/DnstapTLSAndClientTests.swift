@@ -47,10 +47,11 @@ final class DnstapTLSAndClientTests: XCTestCase {
         let python = try Integration.tool("python3", package: "python3")
         let file = try Integration.corpusFile("gen-sample.dnstap")
         let script = Integration.repo.appendingPathComponent("scripts/dnstap-listening-sender.py").path
-        let port = 20000 + Int.random(in: 0..<20000)
+        // Below Linux's ephemeral ports (32768-60999), which any outgoing connection may hold.
+        let port = 20000 + Int.random(in: 0..<12000)
         // Sonde first: nothing listens yet, so it retries with back-off until the sender appears.
         let sonde = try SondeRun(["--dnstap-connect", "tcp://127.0.0.1:\(port)", "-f", "json", "--summary-format", "json"])
-        usleep(1_500_000)
+        XCTAssertTrue(sonde.background.wait(timeout: 20) { sonde.background.stderr.contains("retrying") }, sonde.background.stderr)
         let sender = try Background(python, [script, "tcp:127.0.0.1:\(port)", file, "--sessions", "2"])
         XCTAssertTrue(sonde.waitForEvents(2000, timeout: 30), sonde.background.stderr + sender.stderr)
         XCTAssertEqual(sender.stop(signal: 0, timeout: 10), 0, sender.stderr)
