@@ -96,6 +96,7 @@ let package = Package(
             name: "SondeTransformsTests",
             dependencies: [
                 "SondeTransforms", "SondeCore", "SondeDNS", "SondePacket", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             exclude: ["Resources"]
         ),

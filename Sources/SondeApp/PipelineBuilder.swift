@@ -54,7 +54,7 @@ public enum PipelineBuilder {
                 let writer = try o.component.makeWriter(context: context)
                 let worker = OutputWorker(
                     name: o.name, kind: o.kind, writer: writer, policy: o.policy, capacityEvents: o.capacity,
-                    capacityBytes: o.bytes, log: context.log)
+                    capacityBytes: o.bytes, eventBoundaries: o.component.needsEventBoundaries, log: context.log)
                 outputs.append(Pipeline.Output(name: o.name, component: o.component, stages: o.stages, worker: worker))
             } catch {
                 throw SondeError("output \(o.name): \(error)")

@@ -63,7 +63,8 @@ final class MemoryWriter: ChunkWriter, @unchecked Sendable {
         }
     }
 
-    func write(_ b: UnsafeRawBufferPointer, events: Int) throws {
+    func write(_ chunk: EncodedChunk) throws {
+        let b = chunk.bytes, events = chunk.events
         lock.lock()
         while stalled { lock.wait() }
         bytes.append(contentsOf: b)

@@ -24,11 +24,31 @@ public protocol OutputComponent: AnyObject, Sendable {
     func makeWriter(context: ComponentContext) throws -> any ChunkWriter
     /// Problems worth knowing before the run starts (an unwritable directory): thrown as errors.
     func check() throws
+    /// Whether the writer needs to know where each event ends in a chunk (to split chunks: file rotation by size,
+    /// one message per event).
+    var needsEventBoundaries: Bool { get }
 }
 
 extension OutputComponent {
     public static func settings(from url: ComponentURL) throws(SondeError) -> [(String, String)] { url.query }
     public func check() throws {}
+    public var needsEventBoundaries: Bool { false }
+}
+
+/// Encoded events on their way to a writer: whole events only.
+public struct EncodedChunk {
+    /// The bytes.
+    public let bytes: UnsafeRawBufferPointer
+    /// How many events they hold.
+    public let events: Int
+    /// Where each event ends in `bytes`, when the output asked for it (``OutputComponent/needsEventBoundaries``).
+    public let ends: UnsafeBufferPointer<Int32>?
+
+    public init(bytes: UnsafeRawBufferPointer, events: Int, ends: UnsafeBufferPointer<Int32>? = nil) {
+        self.bytes = bytes
+        self.events = events
+        self.ends = ends
+    }
 }
 
 /// Turns rows of events into bytes, on a producer's thread.
@@ -42,7 +62,7 @@ public protocol EventEncoder {
 public protocol ChunkWriter: AnyObject {
     /// Writes one chunk of whole events. Throwing counts the chunk's events as failed; the writer keeps going
     /// with the next chunk.
-    func write(_ bytes: UnsafeRawBufferPointer, events: Int) throws
+    func write(_ chunk: EncodedChunk) throws
     /// Called when the queue has emptied, and at least once per `tickInterval` while idle: writers that buffer
     /// write out (and rotate, reconnect) here.
     func idle() throws

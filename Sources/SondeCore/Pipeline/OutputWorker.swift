@@ -27,6 +27,8 @@ public final class OutputWorker: @unchecked Sendable {
     let capacityBytes: Int
     /// Bytes at which a producer hands a chunk over mid-batch, so a chunk stays small enough for the cache.
     public let chunkLimit: Int
+    /// Whether chunks carry where each event ends.
+    let eventBoundaries: Bool
     private let writer: any ChunkWriter
     private let log: SondeLog
     private let lock = ConditionLock()
@@ -47,8 +49,9 @@ public final class OutputWorker: @unchecked Sendable {
 
     public init(
         name: String, kind: String, writer: any ChunkWriter, policy: QueuePolicy, capacityEvents: Int,
-        capacityBytes: Int, chunkLimit: Int = 1 << 17, log: SondeLog
+        capacityBytes: Int, chunkLimit: Int = 1 << 17, eventBoundaries: Bool = false, log: SondeLog
     ) {
+        self.eventBoundaries = eventBoundaries
         self.name = name
         self.kind = kind
         self.writer = writer
@@ -104,7 +107,7 @@ public final class OutputWorker: @unchecked Sendable {
     }
 
     /// Takes the bytes of `events` admitted events from `out` (leaving it empty, with recycled storage).
-    func submit(_ out: inout OutputBuffer, events: Int) {
+    func submit(_ out: inout OutputBuffer, events: Int, ends: inout [Int32]) {
         guard events > 0 else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -114,6 +117,7 @@ public final class OutputWorker: @unchecked Sendable {
                 counters.dropped &+= UInt64(events)
                 counters.droppedBatches &+= 1
                 out.removeAll()
+                ends.removeAll(keepingCapacity: true)
                 return
             }
             counters.blockedWaits &+= 1
@@ -123,6 +127,8 @@ public final class OutputWorker: @unchecked Sendable {
         chunk.events = events
         chunk.buffer.removeAll()
         out.swapStorage(with: &chunk.buffer)
+        chunk.ends.removeAll(keepingCapacity: true)
+        swap(&chunk.ends, &ends)
         queuedBytes += chunk.buffer.count
         queue.append(chunk)
         lock.broadcast()
@@ -215,7 +221,11 @@ public final class OutputWorker: @unchecked Sendable {
             for chunk in batch {
                 let ok = chunk.buffer.withBytes { b -> Bool in
                     do {
-                        try writer.write(b, events: chunk.events)
+                        if eventBoundaries {
+                            try chunk.ends.withUnsafeBufferPointer { try writer.write(EncodedChunk(bytes: b, events: chunk.events, ends: $0)) }
+                        } else {
+                            try writer.write(EncodedChunk(bytes: b, events: chunk.events))
+                        }
                         return true
                     } catch {
                         log.error("output \(name): \(error)", key: "write \(name)")
@@ -258,6 +268,7 @@ public final class OutputWorker: @unchecked Sendable {
 final class Chunk {
     var buffer = OutputBuffer(capacity: 1 << 12)
     var events = 0
+    var ends: [Int32] = []
 }
 
 /// Hands a producer's encoded bytes to an output's worker, a chunk at a time.
@@ -266,36 +277,38 @@ public struct ChunkSink {
     @usableFromInline let limit: Int
     @usableFromInline var submitted = 0
     @usableFromInline let worker: OutputWorker
+    @usableFromInline let recordsEnds: Bool
+    @usableFromInline var ends: [Int32] = []
 
     init(worker: OutputWorker) {
         self.worker = worker
         limit = worker.chunkLimit
+        recordsEnds = worker.eventBoundaries
     }
 
     /// Says one more event has been appended to `out`; past the chunk size the bytes go to the worker.
     @inlinable @inline(__always)
     public mutating func eventWritten(_ out: inout OutputBuffer) {
         events &+= 1
-        if out.count >= limit { handOff(&out) }
-    }
-
-    /// Says `n` more events have been appended to `out` (encoders that write several at once).
-    @inlinable
-    public mutating func eventsWritten(_ n: Int, _ out: inout OutputBuffer) {
-        events &+= n
+        if recordsEnds { ends.append(Int32(truncatingIfNeeded: out.count)) }
         if out.count >= limit { handOff(&out) }
     }
 
     @usableFromInline
     mutating func handOff(_ out: inout OutputBuffer) {
-        worker.submit(&out, events: events)
+        worker.submit(&out, events: events, ends: &ends)
         submitted &+= events
         events = 0
     }
 
     /// Hands over what is left after a batch, and gives back room for events never written.
     mutating func end(_ out: inout OutputBuffer, admitted: Int) {
-        if events > 0 { handOff(&out) } else { out.removeAll() }
+        if events > 0 {
+            handOff(&out)
+        } else {
+            out.removeAll()
+            ends.removeAll(keepingCapacity: true)
+        }
         worker.release(events: admitted - submitted)
         submitted = 0
     }

@@ -27,11 +27,11 @@ final class DnstapConnectionHandler: ChannelInboundHandler {
     private let batchSize = 512
     private var closed = false
 
-    init(maximumFrameLength: Int, sink: any BatchSink, state: DnstapInputState) {
+    init(maximumFrameLength: Int, consumer: any BatchConsumer, state: DnstapInputState) {
         decoder = FrameStreamDecoder(maximumFrameLength: maximumFrameLength)
         batch = .allocate(capacity: 1)
         batch.initialize(to: EventBatch(identity: "", capacity: 512))
-        consumer = sink.makeConsumer()
+        self.consumer = consumer
         self.state = state
     }
 

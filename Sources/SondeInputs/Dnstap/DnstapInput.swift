@@ -27,6 +27,10 @@ public final class DnstapInput: @unchecked Sendable {
     private var serverChannel: (any Channel)?
     private let clientState = NIOLockedValueBoxShim()
     private let sslContext: NIOSSLContext?
+    /// One consumer per event loop: the connections a loop serves run one at a time on its thread, so they share
+    /// it (and its transforms' caches) instead of each making its own.
+    private let consumerLock = NIOLock()
+    nonisolated(unsafe) private var consumers: [ObjectIdentifier: any BatchConsumer] = [:]
 
     /// Prepares the input; ``start()`` binds or dials.
     public init(
@@ -108,7 +112,14 @@ public final class DnstapInput: @unchecked Sendable {
         if configuration.idleTimeout > 0 {
             try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.idleTimeout))))
         }
-        try sync.addHandler(DnstapConnectionHandler(maximumFrameLength: configuration.maxFrameSize, sink: sink, state: state))
+        let consumer = consumerLock.withLock {
+            let key = ObjectIdentifier(channel.eventLoop)
+            if let c = consumers[key] { return c }
+            let c = sink.makeConsumer()
+            consumers[key] = c
+            return c
+        }
+        try sync.addHandler(DnstapConnectionHandler(maximumFrameLength: configuration.maxFrameSize, consumer: consumer, state: state))
     }
 
     private func allowed(_ address: SocketAddress) -> Bool {

@@ -103,12 +103,13 @@ final class DnstapFileWriter: ChunkWriter {
         try put(FrameStreamControl(.start, contentTypes: [FrameStreamControl.dnstapContentType]).encoded())
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer, events: Int) throws {
+    func write(_ chunk: EncodedChunk) throws {
+        let bytes = chunk.bytes
         let e = bytes.writeAll(to: fd)
         if e != 0 { throw SondeError("dnstap output: cannot write \(path): \(String(cString: strerror(e)))") }
     }
 
-    private func put(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0, events: 0) } }
+    private func put(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write(EncodedChunk(bytes: $0, events: 0)) } }
 
     func close() throws {
         guard fd >= 0 else { return }
@@ -126,8 +127,8 @@ final class DnstapForwardWriter: ChunkWriter {
 
     init(forwarder: DnstapForwarder) { self.forwarder = forwarder }
 
-    func write(_ bytes: UnsafeRawBufferPointer, events: Int) throws {
-        let dropped = forwarder.send(bytes, frames: events)
+    func write(_ chunk: EncodedChunk) throws {
+        let dropped = forwarder.send(chunk.bytes, frames: chunk.events)
         if dropped > 0 {
             throw SondeError("dnstap output: \(forwarder.endpoint) unreachable and \(forwarder.bufferFrames) frames already waiting: \(dropped) frames dropped")
         }

@@ -22,9 +22,8 @@ import SondeCompression
 ///   flush_interval: 1s           # writes are buffered and written at least this often
 ///   buffer_size: 256K
 /// ```
-/// An event is never split across files: rotation happens between chunks of whole events (so a file may pass
-/// `max_size` by less than one chunk, 128 KiB, when a single chunk would not fit in an empty file). SIGHUP
-/// reopens the file (for logrotate).
+/// An event is never split across files and no file passes `max_size` (an event larger than the limit alone goes
+/// into a file of its own). SIGHUP reopens the file (for logrotate).
 public final class FileOutput: OutputComponent {
     public static let kind = "file"
     public static let schemes = ["file"]
@@ -88,6 +87,9 @@ public final class FileOutput: OutputComponent {
     }
 
     public func makeEncoder() -> any EventEncoder { settings.format.makeEncoder() }
+
+    /// Rotation by size splits chunks between events.
+    public var needsEventBoundaries: Bool { settings.maxSize != nil }
 
     /// The directory must exist and be writable: said before the run starts, not at the first event.
     public func check() throws {

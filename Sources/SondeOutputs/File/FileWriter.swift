@@ -52,19 +52,43 @@ final class FileWriter: ChunkWriter {
         if size == 0 && !header.isEmpty { buffer.append(contentsOf: header) }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer, events: Int) throws {
+    func write(_ chunk: EncodedChunk) throws {
         if fd < 0 { try open() }
-        let pending = size + buffer.count
-        if let max = settings.maxSize, pending > header.count, pending + bytes.count > max {
-            try rotate(reason: "size")
+        guard let max = settings.maxSize, let ends = chunk.ends, !ends.isEmpty else {
+            try append(chunk.bytes)
+            try checkSchedule()
+            return
         }
+        // Split the chunk at event ends so that no file passes max_size (an event larger than the limit goes
+        // alone into a fresh file: events are never cut).
+        var start = 0
+        var i = 0
+        while i < ends.count {
+            let room = max - (size + buffer.count)
+            var j = i
+            while j < ends.count && Int(ends[j]) - start <= room { j += 1 }
+            if j == i {
+                if size + buffer.count > header.count {
+                    try rotate(reason: "size")
+                    continue
+                }
+                j = i + 1
+            }
+            let end = Int(ends[j - 1])
+            try append(UnsafeRawBufferPointer(rebasing: chunk.bytes[start..<end]))
+            start = end
+            i = j
+        }
+        try checkSchedule()
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) throws {
         if buffer.count + bytes.count > settings.bufferSize { try flushBuffer() }
         if bytes.count >= settings.bufferSize {
             try put(bytes)
         } else {
             buffer.append(contentsOf: bytes)
         }
-        try checkSchedule()
     }
 
     func idle() throws {

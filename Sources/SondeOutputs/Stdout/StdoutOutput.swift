@@ -55,7 +55,8 @@ public final class DescriptorWriter: ChunkWriter {
         self.header = header
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer, events: Int) throws {
+    public func write(_ chunk: EncodedChunk) throws {
+        let bytes = chunk.bytes
         try writeHeader()
         try put(bytes)
     }
