@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SondeCore", targets: ["SondeCore"]),
         .library(name: "SondeFrameStreams", targets: ["SondeFrameStreams"]),
         .library(name: "SondeDnstap", targets: ["SondeDnstap"]),
+        .library(name: "SondeTransforms", targets: ["SondeTransforms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -77,6 +79,8 @@ let package = Package(
             dependencies: [
                 "SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs", "SondeHTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ] + nio
         ),
         .executableTarget(

@@ -14,6 +14,7 @@ let sondeDNS = Target.Dependency.product(name: "SondeDNS", package: "Sonde")
 let sondePacket = Target.Dependency.product(name: "SondePacket", package: "Sonde")
 let sondeFrameStreams = Target.Dependency.product(name: "SondeFrameStreams", package: "Sonde")
 let sondeDnstap = Target.Dependency.product(name: "SondeDnstap", package: "Sonde")
+let sondeTransforms = Target.Dependency.product(name: "SondeTransforms", package: "Sonde")
 let fuzzTarget: [SwiftSetting] = [.define("SONDE_FUZZ_TARGET")]
 
 let package = Package(
@@ -33,6 +34,8 @@ let package = Package(
         .executableTarget(
             name: "FuzzDnstap", dependencies: [sondeDNS, sondeFrameStreams, sondeDnstap, "FuzzSupport"], swiftSettings: fuzzTarget
         ),
+
+        .executableTarget(name: "FuzzMaxMindDB", dependencies: [sondeTransforms, "FuzzSupport"], swiftSettings: fuzzTarget),
 
         .testTarget(name: "ReplayDNSTests", dependencies: [sondeDNS]),
         .testTarget(name: "ReplayPacketTests", dependencies: [sondePacket]),

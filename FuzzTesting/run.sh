@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
-targets=(FuzzDNSMessage FuzzPacket FuzzCaptureFile FuzzTCPReassembly FuzzDnstap)
+targets=(FuzzDNSMessage FuzzPacket FuzzCaptureFile FuzzTCPReassembly FuzzDnstap FuzzMaxMindDB)
 bin=$(./build.sh)
 # Swift's own crash reporter would hold a crashing process for a backtrace; libFuzzer reports crashes itself.
 export SWIFT_BACKTRACE=enable=no

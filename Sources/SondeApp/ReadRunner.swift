@@ -30,7 +30,7 @@ public enum ReadRunner {
     public static func run(paths: [String], configuration: SondeConfiguration) throws -> Result {
         signal(SIGPIPE, SIG_IGN)
         let identity = configuration.identity ?? hostName()
-        let context = ComponentContext(identity: identity, log: AppLog.make(configuration))
+        let context = ComponentContext(identity: identity, log: AppLog.make(configuration), fetch: URLFetcher.fetch)
         let pipeline = try PipelineBuilder.build(
             configuration, context: context, summary: nil, withOutputs: configuration.summary.mode != .only)
         let input = PcapFileInput(
@@ -127,6 +127,9 @@ extension SummaryReport {
 
 /// Sonde's logger, as configured (`--log-level`, `--log-format`).
 public enum AppLog {
+    /// What `sonde config check` builds components with: quiet, but able to fetch lists given by URL.
+    public static var checkContext: ComponentContext { ComponentContext(identity: "check", log: .quiet, fetch: URLFetcher.fetch) }
+
     public static func make(_ configuration: SondeConfiguration) -> SondeLog {
         let level: Logger.Level =
             switch configuration.logLevel {

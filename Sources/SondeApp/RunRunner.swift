@@ -35,7 +35,7 @@ public enum RunRunner {
         }
         let appLog = AppLog.make(configuration)
         let identity = configuration.identity ?? ReadRunner.hostName()
-        let context = ComponentContext(identity: identity, log: appLog)
+        let context = ComponentContext(identity: identity, log: appLog, fetch: URLFetcher.fetch)
         let counting = configuration.summary.mode != .off
         // A long-running receiver tracks the first 16,384 distinct names for the top list (about 1.3 MB); later
         // ones are counted as untracked, so memory stays flat however many names go by.

@@ -445,7 +445,7 @@ struct Config: ParsableCommand {
                     issues.append(ConfigurationIssue(source: "--output", path: "", message: "\(error)"))
                 }
             }
-            let context = ComponentContext(identity: "check", log: .quiet)
+            let context = AppLog.checkContext
             issues += PipelineBuilder.check(configuration, context: context)
             let name = file ?? "--output"
             if issues.isEmpty {
@@ -461,7 +461,7 @@ struct Config: ParsableCommand {
     struct Reference: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print every configuration key with its default.")
 
-        func run() { print(ConfigurationReference.text, terminator: "") }
+        func run() { print(ReferenceText.full, terminator: "") }
     }
 }
 

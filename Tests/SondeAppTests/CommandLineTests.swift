@@ -5,6 +5,7 @@ import SondeCore
 import XCTest
 
 @testable import sonde
+@testable import SondeApp
 
 /// The command line: help and version pinned, flags over environment over file, config check.
 final class CommandLineTests: XCTestCase {
@@ -91,16 +92,36 @@ final class CommandLineTests: XCTestCase {
     }
 
     /// The README's configuration block is `sonde config reference` without its three header lines.
-    func testTheREADMECarriesTheConfigurationReference() throws {
+    /// docs/configuration.md holds the reference `sonde config reference` prints (scripts/docs.sh writes it).
+    func testTheDocsCarryTheConfigurationReference() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let readme = try String(contentsOf: repo.appendingPathComponent("README.md"), encoding: .utf8)
-        let start = try XCTUnwrap(readme.range(of: "```yaml\n"))
-        let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
-        let block = String(readme[start.upperBound..<end.lowerBound])
-        let reference = ConfigurationReference.text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3)
-            .joined(separator: "\n")
-        XCTAssertEqual(block, reference)
+        let page = try String(contentsOf: repo.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let start = try XCTUnwrap(page.range(of: "```yaml\n"))
+        let end = try XCTUnwrap(page.range(of: "```", range: start.upperBound..<page.endIndex))
+        XCTAssertEqual(String(page[start.upperBound..<end.lowerBound]), ReferenceText.full, "run scripts/docs.sh")
+    }
+
+    /// Every key a component reads is in its reference, and its reference names no key it does not read: each is
+    /// given every key of its reference and one more, and says which keys it knows when it reports that one.
+    func testEveryComponentDocumentsExactlyTheKeysItReads() throws {
+        let components: [(String, ComponentReference, (inout ComponentSettings) -> Void)] =
+            Registry.outputs.map { t in (t.kind, t.reference, { s in _ = t.init(settings: &s, context: AppLog.checkContext) }) }
+            + Registry.transforms.map { t in (t.kind, t.reference, { s in _ = t.init(settings: &s, context: AppLog.checkContext) }) }
+        for (kind, reference, make) in components {
+            var documented: [String] = []
+            for line in reference.yaml.split(separator: "\n").dropFirst() where line.hasPrefix("  ") && !line.hasPrefix("   ") {
+                let key = line.dropFirst(2).prefix { $0 != ":" }
+                if !key.isEmpty && !key.hasPrefix("#") { documented.append(String(key)) }
+            }
+            var s = ComponentSettings(
+                [("kind", kind)] + documented.map { ($0, "x") } + [("not_a_key", "x")], path: kind, source: "test")
+            make(&s)
+            s.finish()
+            let unknown = try XCTUnwrap(s.issues.first { $0.path == "\(kind).not_a_key" }, "\(kind): \(s.issues)")
+            let known = unknown.message.split(separator: "(expected ")[1].dropLast().split(separator: ", ").map(String.init)
+            XCTAssertEqual(Set(known), Set(documented), "\(kind): read but not documented, or documented but not read")
+        }
     }
 
     func testCaptureInputsInTheFile() throws {

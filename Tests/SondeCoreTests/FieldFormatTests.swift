@@ -104,6 +104,7 @@ final class FieldFormatTests: XCTestCase {
     /// Sets tags, a suspicion and lowercasing on every event.
     final class Enricher: TransformComponent, @unchecked Sendable {
         static let kind = "enrich"
+        static let reference = ComponentReference("- kind: enrich")
         let tags: TagSet
         init(tags: TagSet) { self.tags = tags }
         init?(settings: inout ComponentSettings, context: ComponentContext) { return nil }

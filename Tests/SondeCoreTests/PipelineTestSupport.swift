@@ -34,6 +34,7 @@ func sampleBatch(identity: String = "t") throws -> EventBatch {
 final class MemoryOutput: OutputComponent, @unchecked Sendable {
     static let kind = "memory"
     static let schemes = ["memory"]
+    static let reference = ComponentReference("- kind: memory")
     let format: FormatSettings
     let writer = MemoryWriter()
 
@@ -82,6 +83,7 @@ final class MemoryWriter: ChunkWriter, @unchecked Sendable {
 /// A transform for tests: keeps the events `keep` says yes to, and may set the source address.
 final class TestTransform: TransformComponent, @unchecked Sendable {
     static let kind = "test"
+    static let reference = ComponentReference("- kind: test")
     let keep: @Sendable (DNSEvent) -> Bool
     let source: IPAddress?
 

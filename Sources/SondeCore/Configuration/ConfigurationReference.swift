@@ -1,6 +1,8 @@
-/// The configuration reference printed by `sonde config reference` (kept in step with the README).
+/// The top of the configuration reference printed by `sonde config reference` and kept in docs/configuration.md:
+/// the top-level keys and the inputs. The transforms and outputs sections are made from each component's own
+/// ``ComponentReference`` by the application, so a component documents its keys where it reads them.
 public enum ConfigurationReference {
-    public static let text = """
+    public static let header = """
         # Sonde configuration reference: every key, with its default.
         # Precedence: flags > SONDE_… environment variables > this file > defaults.
 
@@ -16,6 +18,11 @@ public enum ConfigurationReference {
         # `sonde run`: seconds between two lines of counters on standard error (events, connections,
         # refusals, protocol errors, idle timeouts); 0 for none.                      flag --stats-interval
         stats_interval: 60
+
+        # Log lines on standard error: their level and format (json for journald, Loki and the like). Repeated
+        # messages are rate-limited (10 per key per 10 s, then a count of those held back).
+        log_level: info    # debug | info | notice | warning | error   env SONDE_LOG_LEVEL  flag --log-level
+        log_format: text   # text | json                              env SONDE_LOG_FORMAT flag --log-format
 
         # `sonde run`: serve Prometheus metrics (every counter of the summary and the periodic line) on
         # http://host:port/metrics; none by default.                             flag --metrics-listen
@@ -71,25 +78,19 @@ public enum ConfigurationReference {
             sample: <all>                   # "a:b": keep a of every b packets            flag --sample
             dedup_window: 0                 # ms; drop copies of a packet seen within it (0: off)  flag --dedup
 
-        # Where events go. Without this list: standard output, text.
-        outputs:
-          - kind: stdout
-            format: text   # text | json | yaml | csv     env SONDE_FORMAT       flag --format
-          - kind: dnstap   # events as dnstap; events from captures become CLIENT_QUERY / CLIENT_RESPONSE
-            path: <none>   # a dnstap file (Frame Streams), or ...          flag --write-dnstap FILE
-            forward: <none> # ... a receiver: tcp://host:port, tls://host:port, unix:///path   flag --forward URL
-                           # (bidirectional handshake; reconnects with back-off)
-            identity: <unchanged>   # replaces the identity of every frame     flag --dnstap-identity
-            buffer_frames: 100000   # frames held while the receiver is away; beyond, dropped and counted
-            tls_certificate: <none> # forward: client certificate and key (PEM)
-            tls_key: <none>
-            tls_ca: <none>          # forward: CA to check the receiver against (default: the system's)
-            tls_verify: true
-
         """
 }
 
 /// The version printed by `sonde --version`.
+/// What a component says about its settings in the configuration reference.
+public struct ComponentReference: Sendable {
+    /// The YAML of the component with every key, its default and a comment, as one list item starting with
+    /// `- kind: <kind>` (indented by the reference, not here).
+    public var yaml: String
+
+    public init(_ yaml: String) { self.yaml = yaml }
+}
+
 public enum SondeVersion {
     public static let string = "0.1.0"
 }

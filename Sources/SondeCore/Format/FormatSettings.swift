@@ -26,11 +26,13 @@ public struct FormatSettings: Sendable {
         }
         flat = s.bool("flat") ?? false
         header = s.bool("header") ?? true
+        let textFields = s.strings("text_fields")
         if let text = s.string("template") {
             do { template = try EventTemplate(parsing: text) } catch { s.report("template", "\(error)") }
             if s.has("format") && format != .template { s.report("template", "a template is written with format: template (or no format)") }
             format = .template
-        } else if let names = s.strings("text_fields") {
+            if textFields != nil { s.report("text_fields", "give either template or text_fields") }
+        } else if let names = textFields {
             // go-dnscollector's text-format: the listed fields, separated by spaces, `-` when absent.
             do {
                 template = try EventTemplate(parsing: names.map { "{\($0)}" }.joined(separator: " "))

@@ -11,6 +11,8 @@ public protocol OutputComponent: AnyObject, Sendable {
     static var kind: String { get }
     /// URL schemes of `--output` that make this output (`file`, `dnstap+tcp`, ...).
     static var schemes: [String] { get }
+    /// Its settings, for the configuration reference.
+    static var reference: ComponentReference { get }
     /// The settings a URL stands for (by default its query items).
     static func settings(from url: ComponentURL) throws(SondeError) -> [(String, String)]
     /// Reads the settings; nil when they are invalid (the problems are in `settings.issues`). `finish()` is
@@ -74,6 +76,9 @@ public protocol ChunkWriter: AnyObject {
     func close() throws
     /// Whether the output can take nothing more (its reader went away, as `| head` does).
     var isGone: Bool { get }
+    /// Events that `write` took but that never reached their destination (a forwarder's buffer still full of
+    /// frames when the run ended): counted as failed, not written.
+    var undelivered: Int { get }
 }
 
 extension ChunkWriter {
@@ -81,6 +86,7 @@ extension ChunkWriter {
     public var tickInterval: Double { 1 }
     public func reopen() throws {}
     public var isGone: Bool { false }
+    public var undelivered: Int { 0 }
 }
 
 /// What components are given when they are made.
@@ -118,6 +124,8 @@ public struct ComponentContext: Sendable {
 public protocol TransformComponent: AnyObject, Sendable {
     /// The kind: config key, metric label, folder name and documentation section.
     static var kind: String { get }
+    /// Its settings, for the configuration reference.
+    static var reference: ComponentReference { get }
     /// Reads the settings; nil when they are invalid (the problems are in `settings.issues`).
     init?(settings: inout ComponentSettings, context: ComponentContext)
     /// A working instance for one producer thread (it may keep caches: it is used by that thread alone).

@@ -250,7 +250,11 @@ public final class OutputWorker: @unchecked Sendable {
             batch.removeAll(keepingCapacity: true)
             if finished {
                 do { try writer.close() } catch { log.error("output \(name): \(error)", key: "close \(name)") }
+                let lost = UInt64(max(0, writer.undelivered))
                 lock.withLock {
+                    let moved = min(lost, counters.written)
+                    counters.written -= moved
+                    counters.failed += moved
                     done = true
                     lock.broadcast()
                 }

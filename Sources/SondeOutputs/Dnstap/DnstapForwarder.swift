@@ -33,6 +33,9 @@ public final class DnstapForwarder: @unchecked Sendable {
 
     /// Frames dropped because the receiver was away and the buffer was full.
     public var droppedFrames: UInt64 { lock.withLock { dropped } }
+    /// Of those, the frames still waiting for a receiver when the run ended (accepted by `send`, then lost).
+    public var droppedAtEnd: UInt64 { lock.withLock { droppedAtEndCount } }
+    private var droppedAtEndCount: UInt64 = 0
 
     private let log: SondeLog
 
@@ -97,6 +100,7 @@ public final class DnstapForwarder: @unchecked Sendable {
             stopped = true
             if ready == nil {
                 dropped += UInt64(pendingFrames)
+                droppedAtEndCount += UInt64(pendingFrames)
                 pending = []
                 pendingFrames = 0
             }

@@ -13,6 +13,20 @@ import SondeFrameStreams
 public final class DnstapOutput: OutputComponent {
     public static let kind = "dnstap"
     public static let schemes = ["dnstap", "dnstap+file", "dnstap+tcp", "dnstap+tls", "dnstap+unix"]
+    public static let reference = ComponentReference("""
+        - kind: dnstap           # events as dnstap; events from captures become CLIENT_QUERY / CLIENT_RESPONSE
+          path: <none>           # a dnstap file (Frame Streams), or ...     flag --write-dnstap FILE
+          forward: <none>        # ... a receiver: tcp://host:port, tls://host:port, unix:///path   flag --forward URL
+                                 # (bidirectional handshake; reconnects with back-off)
+                                 # --output dnstap+tcp://host:6000, dnstap+unix:///path, dnstap:///path/file.dnstap
+          identity: <unchanged>  # replaces the identity of every frame     flag --dnstap-identity
+          buffer_frames: 100000  # frames held while the receiver is away; beyond, dropped and counted
+          tls_certificate: <none> # forward: client certificate and key (PEM)
+          tls_key: <none>
+          tls_ca: <none>         # forward: CA to check the receiver against (default: the system's)
+          tls_verify: true
+        """)
+
 
     public let path: String?
     public let endpoint: SocketEndpoint?
@@ -133,6 +147,8 @@ final class DnstapForwardWriter: ChunkWriter {
             throw SondeError("dnstap output: \(forwarder.endpoint) unreachable and \(forwarder.bufferFrames) frames already waiting: \(dropped) frames dropped")
         }
     }
+
+    var undelivered: Int { Int(forwarder.droppedAtEnd) }
 
     func close() throws {
         forwarder.finish()

@@ -8,25 +8,32 @@ import SondeCompression
 /// them off the hot path.
 ///
 /// `--output 'file:///var/log/sonde/dns.jsonl?format=json&max-size=100M&keep=10&compress=gzip'`, or:
-/// ```yaml
-/// - kind: file
-///   path: /var/log/sonde/dns.jsonl
-///   format: json                 # and the other format settings (fields, flat, header, template)
-///   mode: "0640"                 # permissions of files Sonde creates
-///   max_size: 100M               # rotate before a write would take the file past this size
-///   rotate: daily                # hourly | daily | a cron schedule ("0 */6 * * *") | every: a duration (15m)
-///   utc: true                    # schedules in UTC (false: local time)
-///   keep: 10                     # rotated files kept (0: all)
-///   compress: gzip               # none | gzip | zstd: rotated files, on a thread of their own
-///   post_rotate: "/usr/local/bin/ship %f"   # run after each rotation (%f: the rotated file, compressed if asked)
-///   flush_interval: 1s           # writes are buffered and written at least this often
-///   buffer_size: 256K
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 /// An event is never split across files and no file passes `max_size` (an event larger than the limit alone goes
 /// into a file of its own). SIGHUP reopens the file (for logrotate).
 public final class FileOutput: OutputComponent {
     public static let kind = "file"
     public static let schemes = ["file"]
+    public static let reference = ComponentReference("""
+        - kind: file             # events to a file, rotated   --output 'file:///var/log/sonde/dns.jsonl?format=json&max-size=100M&keep=10&compress=gzip'
+          path: <required>
+          format: text           # text | json | yaml | csv | template          env SONDE_FORMAT  flag --format
+          fields: <all>          # json, csv: only these fields, in this order: [time, src_ip, qname, qtype, rcode]
+          flat: false            # json: one level, dotted keys (flags.aa, answers.0.rdata, geo.country)
+          header: true           # csv: the header line first (each new file of a rotating output too)
+          template: <none>       # "{time} {src_ip} {qname} {qtype} {rcode}": any field in braces, {{ }} for braces
+          text_fields: <none>    # [time, identity, qname]: the fields separated by spaces, - when absent
+          mode: "0644"           # permissions of the files Sonde creates
+          max_size: <none>       # rotate before a file would pass this size (512K, 100M, 2G); events are never split
+          rotate: <none>         # hourly | daily | weekly | every 15m | a cron schedule ("0 */6 * * *")
+          utc: true              # schedules in UTC (false: the local time zone)
+          keep: 0                # rotated files kept, the newest (0: all)
+          compress: none         # none | gzip | zstd: rotated files, compressed on a thread of their own
+          post_rotate: <none>    # a command run after each rotation (sh -c; %f: the rotated file)
+          flush_interval: 1s     # writes are buffered, and written at least this often and at exit
+          buffer_size: 256K
+        """)
+
 
     struct Settings: Sendable {
         var path: String

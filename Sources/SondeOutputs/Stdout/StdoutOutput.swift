@@ -14,6 +14,16 @@ import SondeDNS
 public final class StdoutOutput: OutputComponent {
     public static let kind = "stdout"
     public static let schemes = ["stdout"]
+    public static let reference = ComponentReference("""
+        - kind: stdout           # events on standard output                 --output stdout:json
+          format: text           # text | json | yaml | csv | template          env SONDE_FORMAT  flag --format
+          fields: <all>          # json, csv: only these fields, in this order: [time, src_ip, qname, qtype, rcode]
+          flat: false            # json: one level, dotted keys (flags.aa, answers.0.rdata, geo.country)
+          header: true           # csv: the header line first (each new file of a rotating output too)
+          template: <none>       # "{time} {src_ip} {qname} {qtype} {rcode}": any field in braces, {{ }} for braces
+          text_fields: <none>    # [time, identity, qname]: the fields separated by spaces, - when absent
+        """)
+
 
     /// The format and its options.
     public let format: FormatSettings

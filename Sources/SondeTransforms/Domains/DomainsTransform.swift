@@ -6,14 +6,16 @@ import SondePacket
 /// `kind: domains`: keeps or skips events by their question's name, from lists in files or at http(s) URLs
 /// (dnsmonster's allow and skip domain lists).
 ///
-/// ```yaml
-/// - kind: domains
-///   allow: [/etc/sonde/allow.txt]          # keep only names that match (events without a question are left out)
-///   skip: [https://example.net/skip.csv]   # then leave out names that match
-///   refresh: 1m                            # URLs are fetched again this often; files when they change, and on SIGHUP
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 public final class DomainsTransform: TransformComponent {
     public static let kind = "domains"
+    public static let reference = ComponentReference("""
+        - kind: domains          # allow and skip lists of names (dnsmonster's CSV, plain lists, hosts files)
+          allow: []              # files or http(s) URLs: keep only names that match
+          skip: []               # files or http(s) URLs: then leave out names that match
+          refresh: 1m            # URLs are fetched again this often; files when they change; all on SIGHUP
+        """)
+
 
     let allow: ReloadingResource<DomainSet>?
     let skip: ReloadingResource<DomainSet>?

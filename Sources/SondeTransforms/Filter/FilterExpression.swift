@@ -29,15 +29,18 @@ public struct FilterExpression: Sendable {
 
     /// Whether the event passes.
     @inlinable
-    public func matches(_ e: UnsafePointer<DNSEvent>, _ message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer) -> Bool {
-        root.evaluate(e, message, identity)
+    public func matches(
+        _ e: UnsafePointer<DNSEvent>, _ message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
+        enrichment: UnsafePointer<EventEnrichment>? = nil
+    ) -> Bool {
+        root.evaluate(FilterInput(event: e, message: message, identity: identity, enrichment: enrichment))
     }
 
     /// The fields a filter can test.
     public static let fields = [
         "rcode", "qtype", "qclass", "opcode", "protocol", "family", "input", "dnstap_type", "transaction", "response", "query",
         "malformed", "aa", "tc", "rd", "ra", "ad", "cd", "client", "server", "src", "dst", "identity", "qname", "latency",
-        "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port",
+        "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port", "suspicious",
     ]
 }
 
@@ -50,16 +53,16 @@ indirect enum FilterNode: Sendable {
     case test(FilterTest)
 
     @usableFromInline
-    func evaluate(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ id: UnsafeRawBufferPointer) -> Bool {
+    func evaluate(_ x: FilterInput) -> Bool {
         switch self {
         case .and(let list):
-            for n in list where !n.evaluate(e, m, id) { return false }
+            for n in list where !n.evaluate(x) { return false }
             return true
         case .or(let list):
-            for n in list where n.evaluate(e, m, id) { return true }
+            for n in list where n.evaluate(x) { return true }
             return false
-        case .not(let n): return !n.evaluate(e, m, id)
-        case .test(let t): return t.evaluate(e, m, id)
+        case .not(let n): return !n.evaluate(x)
+        case .test(let t): return t.evaluate(x)
         }
     }
 }
@@ -81,11 +84,14 @@ enum FilterTest: Sendable {
 
     @usableFromInline enum CodeField: Sendable { case rcode, qtype, qclass, opcode, transport, family, input, dnstapType, transaction }
     @usableFromInline enum Side: Sendable { case client, server, source, destination }
-    @usableFromInline enum Metric: Sendable { case latency, qnameLength, labels, size, id, sourcePort, destinationPort, clientPort, serverPort }
+    @usableFromInline enum Metric: Sendable {
+        case latency, qnameLength, labels, size, id, sourcePort, destinationPort, clientPort, serverPort, suspicionScore
+    }
     @usableFromInline enum Comparison: Sendable { case less, lessOrEqual, greater, greaterOrEqual, equal, notEqual }
 
     @usableFromInline
-    func evaluate(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ batchIdentity: UnsafeRawBufferPointer) -> Bool {
+    func evaluate(_ x: FilterInput) -> Bool {
+        let e = x.event, m = x.message, batchIdentity = x.identity
         let l = e.pointee.layout
         let noMessage = e.pointee.markers.contains(.noMessage)
         let response = noMessage ? !e.pointee.dnstap.isQuery : l.isResponse
@@ -148,6 +154,7 @@ enum FilterTest: Sendable {
             case .destinationPort: v = Int64(e.pointee.destinationPort)
             case .clientPort: v = Int64(response ? e.pointee.destinationPort : e.pointee.sourcePort)
             case .serverPort: v = Int64(response ? e.pointee.sourcePort : e.pointee.destinationPort)
+            case .suspicionScore: v = Int64(x.enrichment?.pointee.suspicionScore ?? 0)
             }
             switch op {
             case .less: return v < value
@@ -158,6 +165,23 @@ enum FilterTest: Sendable {
             case .notEqual: return v != value
             }
         }
+    }
+}
+
+/// What a filter looks at: the event, its message, the batch's identity and what transforms added.
+@usableFromInline
+struct FilterInput {
+    let event: UnsafePointer<DNSEvent>
+    let message: UnsafeRawBufferPointer
+    let identity: UnsafeRawBufferPointer
+    let enrichment: UnsafePointer<EventEnrichment>?
+
+    @usableFromInline
+    init(event: UnsafePointer<DNSEvent>, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer, enrichment: UnsafePointer<EventEnrichment>?) {
+        self.event = event
+        self.message = message
+        self.identity = identity
+        self.enrichment = enrichment
     }
 }
 

@@ -75,7 +75,7 @@ enum FilterTests {
             let parsed = Array(text.utf8).withUnsafeBytes { DomainListParser.parse($0) }
             if let (line, problem) = parsed.problems.first { throw p.fail("qname: \"\(values[line - 1])\": \(problem)", at: opAt) }
             return .test(.qname(DomainSet(parsed.rules)))
-        case "latency", "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port":
+        case "latency", "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port", "suspicious":
             guard values.count == 1 else { throw p.fail("\(field) is compared with one number", at: opAt) }
             let metric: FilterTest.Metric
             switch field {
@@ -87,6 +87,7 @@ enum FilterTests {
             case "src_port": metric = .sourcePort
             case "dst_port": metric = .destinationPort
             case "client_port": metric = .clientPort
+            case "suspicious": metric = .suspicionScore
             default: metric = .serverPort
             }
             let value: Int64

@@ -6,16 +6,18 @@ import SondePacket
 /// `kind: filter`: keeps the events a condition holds for: a ``FilterExpression`` on any field, and the regular
 /// expressions dnstap-receiver users know (`qname-regex`, `dnstap-identities`).
 ///
-/// ```yaml
-/// - kind: filter
-///   where: "rcode = NXDOMAIN, SERVFAIL and not client = 10.0.0.0/8"
-///   qname_regex: '^(www|mail)\.'      # keep names matching (Python syntax; names lowercased, with the final dot)
-///   identity_regex: '^ns[0-9]+$'      # keep dnstap identities matching
-///   drop: false                       # true: leave out what matches instead of keeping it
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 /// All conditions given must hold.
 public final class FilterTransform: TransformComponent {
     public static let kind = "filter"
+    public static let reference = ComponentReference("""
+        - kind: filter           # keep the events a condition holds for (all the conditions given)
+          where: <none>          # "rcode = NXDOMAIN, SERVFAIL and not client = 10.0.0.0/8" (docs/transforms.md)
+          qname_regex: <none>    # '^(www|mail)\\.': names (lowercased, final dot) matching are kept
+          identity_regex: <none> # '^ns[0-9]+$': dnstap identities matching are kept
+          drop: false            # true: leave out what matches instead
+        """)
+
 
     let expression: FilterExpression?
     let qname: ByteRegex?
@@ -53,9 +55,9 @@ public final class FilterTransform: TransformComponent {
             let f = filter
             let identity = rows.identity
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer in
-                rows.retain { e, m, _ in
+                rows.retain { e, m, enrichment in
                     var ok = true
-                    if let x = f.expression { ok = x.matches(e, m, identity: identity) }
+                    if let x = f.expression { ok = x.matches(e, m, identity: identity, enrichment: enrichment) }
                     if ok, let r = f.identity { ok = r.matches(FilterIdentity.bytes(e, m, identity)) }
                     if ok, let r = f.qname {
                         let l = e.pointee.layout

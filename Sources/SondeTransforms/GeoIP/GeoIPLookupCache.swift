@@ -21,16 +21,21 @@ public struct GeoIPLookupCache: ~Copyable {
     /// 64 minus log2(slotCount): the hash's top bits pick the slot (Fibonacci hashing).
     private let shift: UInt64
 
+    /// 112 bytes: the family last, where it fills the result's padding.
     private struct Slot {
-        /// 0: empty, 4: an IPv4 address in `low`, 6: an IPv6 address in `high` and `low`.
-        var family: UInt8
         var high: UInt64
         var low: UInt64
         var result: GeoIPLookup
+        /// 0: empty, 4: an IPv4 address in `low`, 6: an IPv6 address in `high` and `low`.
+        var family: UInt8
     }
 
     /// A cache of `slotCount` entries (rounded up to a power of two, 1...2^20) over `database`; an entry takes
-    /// about 160 bytes, so the default 4096 take 640 KiB.
+    /// 112 bytes, so the default 4096 take 448 KiB.
+    ///
+    /// Direct mapping makes addresses that share a slot evict each other: with as many distinct addresses in
+    /// use as a quarter of the slots, about a fifth of them do. Size it at 8 to 16 times the number of clients
+    /// expected to be active at once.
     public init(database: MaxMindDatabase, slotCount: Int = 4096) {
         var count = 1
         while count < min(max(slotCount, 1), 1 << 20) { count <<= 1 }
@@ -38,7 +43,7 @@ public struct GeoIPLookupCache: ~Copyable {
         self.slotCount = count
         self.shift = UInt64(64 - count.trailingZeroBitCount)
         self.slots = .allocate(capacity: count)
-        slots.initialize(repeating: Slot(family: 0, high: 0, low: 0, result: GeoIPLookup(prefixLength: 0, record: nil)), count: count)
+        slots.initialize(repeating: Slot(high: 0, low: 0, result: GeoIPLookup(prefixLength: 0, record: nil), family: 0), count: count)
     }
 
     deinit {
@@ -56,7 +61,7 @@ public struct GeoIPLookupCache: ~Copyable {
         }
         misses += 1
         let result = try database.geoIP(ipv4: address)
-        slot.pointee = Slot(family: 4, high: 0, low: low, result: result)
+        slot.pointee = Slot(high: 0, low: low, result: result, family: 4)
         return result
     }
 
@@ -69,7 +74,7 @@ public struct GeoIPLookupCache: ~Copyable {
         }
         misses += 1
         let result = try database.geoIP(ipv6: address)
-        slot.pointee = Slot(family: 6, high: address.high, low: address.low, result: result)
+        slot.pointee = Slot(high: address.high, low: address.low, result: result, family: 6)
         return result
     }
 

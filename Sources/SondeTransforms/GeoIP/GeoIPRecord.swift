@@ -63,27 +63,38 @@ extension MaxMindDatabase {
     /// Pulls the GeoIP fields out of the record at `recordOffset` in the data section, without allocating.
     ///
     /// Only the wanted keys are descended into; other values are stepped over without following their
-    /// pointers. A record that is not a map, or a wanted key with a value of another type, leaves the field
-    /// absent; structural damage (a field past the end, a pointer loop, too many fields) throws.
+    /// pointers, and a map is left as soon as what it was entered for is found. A repeated key counts once, the
+    /// first time (as in libmaxminddb; Python's reader keeps the last; MaxMind's writers never repeat one). A
+    /// record that is not a map, or a wanted key with a value of another type, leaves the field absent;
+    /// structural damage (a field past the end, a pointer loop, too many fields) throws.
     public func geoIPRecord(atRecordOffset recordOffset: Int) throws(MaxMindDBError) -> GeoIPRecord {
         var record = GeoIPRecord()
         var budget = MaxMindLimits.maxFieldsPerRecord
         let top = try data.resolvedField(at: try fileOffset(ofRecord: recordOffset))
         guard top.type == .map else { return record }
         var position = top.payload
+        var seen: UInt8 = 0  // one bit per wanted key: a repeated key's first occurrence counts
         for _ in 0..<top.size {
             let (key, value) = try data.key(at: position)
             position = try data.skip(value, budget: &budget)
+            let bit: UInt8
             switch key.size {
-            case 4 where data.string(key, equals: "city"):
-                try city(at: value, into: &record.cityName, budget: &budget)
-            case 7 where data.string(key, equals: "country"):
-                try place(at: value, code: "iso_code", into: &record.countryISOCode, &record.countryName, budget: &budget)
-            case 8 where data.string(key, equals: "location"):
-                try location(at: value, into: &record, budget: &budget)
-            case 9 where data.string(key, equals: "continent"):
-                try place(at: value, code: "code", into: &record.continentCode, &record.continentName, budget: &budget)
-            case 24 where data.string(key, equals: "autonomous_system_number"):
+            case 4 where data.string(key, equals: "city"): bit = 1
+            case 7 where data.string(key, equals: "country"): bit = 2
+            case 8 where data.string(key, equals: "location"): bit = 4
+            case 9 where data.string(key, equals: "continent"): bit = 8
+            case 24 where data.string(key, equals: "autonomous_system_number"): bit = 16
+            case 30 where data.string(key, equals: "autonomous_system_organization"): bit = 32
+            default: continue
+            }
+            guard seen & bit == 0 else { continue }
+            seen |= bit
+            switch bit {
+            case 1: try city(at: value, into: &record.cityName, budget: &budget)
+            case 2: try place(at: value, code: "iso_code", into: &record.countryISOCode, &record.countryName, budget: &budget)
+            case 4: try location(at: value, into: &record, budget: &budget)
+            case 8: try place(at: value, code: "code", into: &record.continentCode, &record.continentName, budget: &budget)
+            case 16:
                 let number = try data.resolvedField(at: value)
                 switch number.type {
                 case .uint16, .uint32, .uint64, .uint128:
@@ -91,10 +102,7 @@ extension MaxMindDatabase {
                 default:
                     break
                 }
-            case 30 where data.string(key, equals: "autonomous_system_organization"):
-                try string(at: value, into: &record.autonomousSystemOrganization)
-            default:
-                break
+            default: try string(at: value, into: &record.autonomousSystemOrganization)
             }
         }
         return record
@@ -115,14 +123,18 @@ extension MaxMindDatabase {
     ) throws(MaxMindDBError) {
         guard let map = try map(at: offset, budget: &budget) else { return }
         var position = map.payload
+        var (codeSeen, namesSeen) = (false, false)
         for _ in 0..<map.size {
             let (key, value) = try data.key(at: position)
-            position = try data.skip(value, budget: &budget)
-            if data.string(key, equals: code) {
+            if !codeSeen, data.string(key, equals: code) {
+                codeSeen = true
                 try string(at: value, into: &codeRef)
-            } else if data.string(key, equals: "names") {
+            } else if !namesSeen, data.string(key, equals: "names") {
+                namesSeen = true
                 try localized(at: value, into: &nameRef, budget: &budget)
             }
+            if codeSeen, namesSeen { return }
+            position = try data.skip(value, budget: &budget)
         }
     }
 
@@ -132,8 +144,8 @@ extension MaxMindDatabase {
         var position = map.payload
         for _ in 0..<map.size {
             let (key, value) = try data.key(at: position)
+            if data.string(key, equals: "names") { return try localized(at: value, into: &nameRef, budget: &budget) }
             position = try data.skip(value, budget: &budget)
-            if data.string(key, equals: "names") { try localized(at: value, into: &nameRef, budget: &budget) }
         }
     }
 
@@ -144,8 +156,8 @@ extension MaxMindDatabase {
         var position = map.payload
         for _ in 0..<map.size {
             let (key, value) = try data.key(at: position)
+            if data.string(key, equals: language) { return try string(at: value, into: &nameRef) }
             position = try data.skip(value, budget: &budget)
-            if data.string(key, equals: language) { try string(at: value, into: &nameRef) }
         }
     }
 
@@ -153,14 +165,19 @@ extension MaxMindDatabase {
     private func location(at offset: Int, into record: inout GeoIPRecord, budget: inout Int) throws(MaxMindDBError) {
         guard let map = try map(at: offset, budget: &budget) else { return }
         var position = map.payload
+        var (latitudeSeen, longitudeSeen) = (false, false)
         for _ in 0..<map.size {
             let (key, value) = try data.key(at: position)
+            let isLatitude = !latitudeSeen && data.string(key, equals: "latitude")
+            if isLatitude || (!longitudeSeen && data.string(key, equals: "longitude")) {
+                if isLatitude { latitudeSeen = true } else { longitudeSeen = true }
+                let number = try data.resolvedField(at: value)
+                if number.type == .double || number.type == .float {
+                    if isLatitude { record.latitude = data.floatingPoint(number) } else { record.longitude = data.floatingPoint(number) }
+                }
+                if latitudeSeen, longitudeSeen { return }
+            }
             position = try data.skip(value, budget: &budget)
-            let isLatitude = data.string(key, equals: "latitude")
-            guard isLatitude || data.string(key, equals: "longitude") else { continue }
-            let number = try data.resolvedField(at: value)
-            guard number.type == .double || number.type == .float else { continue }
-            if isLatitude { record.latitude = data.floatingPoint(number) } else { record.longitude = data.floatingPoint(number) }
         }
     }
 

@@ -7,18 +7,20 @@ import SondeDnstap
 /// client's address (and `server_geo` for the server's when asked) from MaxMind DB files (GeoLite2 or GeoIP2 City,
 /// Country and ASN).
 ///
-/// ```yaml
-/// - kind: geoip
-///   database: /usr/share/GeoIP/GeoLite2-City.mmdb   # City or Country
-///   asn_database: /usr/share/GeoIP/GeoLite2-ASN.mmdb
-///   addresses: client         # client | server | both
-///   language: en              # names in this language
-///   country_iso: false        # dnstap-receiver's choice: `country` as its ISO code
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 /// Databases are reloaded when their file changes and on SIGHUP. Each producer keeps a cache of recent addresses,
 /// so a busy client costs one lookup, not one per query.
 public final class GeoIPTransform: TransformComponent {
     public static let kind = "geoip"
+    public static let reference = ComponentReference("""
+        - kind: geoip            # geo: {continent, country, country_iso, city, latitude, longitude, asn, as_org}
+          database: <none>       # a MaxMind City or Country database (.mmdb), reloaded when it changes
+          asn_database: <none>   # a MaxMind ASN database
+          addresses: client      # client | server (server_geo) | both
+          language: en           # names in this language
+          country_iso: false     # country as its ISO code (dnstap-receiver's country-iso)
+        """)
+
 
     enum Which: String, CaseIterable { case client, server, both }
 
@@ -71,8 +73,8 @@ public final class GeoIPTransform: TransformComponent {
             let city = transform.city?.current
             let asn = transform.asn?.current
             // A database reloaded since the last batch: start a cache over it.
-            if let city, cityCache?.database !== city { cityCache = GeoIPLookupCache(database: city) }
-            if let asn, asnCache?.database !== asn { asnCache = GeoIPLookupCache(database: asn) }
+            if let city, cityCache?.database !== city { cityCache = GeoIPLookupCache(database: city, slotCount: 1 << 14) }
+            if let asn, asnCache?.database !== asn { asnCache = GeoIPLookupCache(database: asn, slotCount: 1 << 14) }
             let needed = rows.count * (transform.which == .both ? 2 : 1)
             if records.count < needed {
                 records.deallocate()

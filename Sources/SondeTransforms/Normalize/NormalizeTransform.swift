@@ -6,16 +6,18 @@ import SondePacket
 /// `kind: normalize`: question names lowercased (the original kept as `qname_original` when asked), and `tld` and
 /// `etld_plus_one` from the Public Suffix List.
 ///
-/// ```yaml
-/// - kind: normalize
-///   lowercase: true
-///   keep_original: false
-///   public_suffix: true
-///   public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat   # reloaded when it changes, and on SIGHUP
-///   private_domains: true      # the list's PRIVATE section too (github.io is then a public suffix)
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 public final class NormalizeTransform: TransformComponent {
     public static let kind = "normalize"
+    public static let reference = ComponentReference("""
+        - kind: normalize        # question names lowercased; tld and etld_plus_one from the Public Suffix List
+          lowercase: true
+          keep_original: false   # also write the name as it came, as qname_original
+          public_suffix: true
+          public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat   # reloaded when it changes, and on SIGHUP
+          private_domains: true  # the list's PRIVATE section too (github.io is then a public suffix)
+        """)
+
 
     let options: QnameOptions
     let suffixes: ReloadingResource<PublicSuffixList>?

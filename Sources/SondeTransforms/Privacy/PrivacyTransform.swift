@@ -5,23 +5,26 @@ import SondeDnstap
 
 /// `kind: privacy`: masks or pseudonymises addresses, and optionally cuts question names to the registered domain.
 ///
-/// ```yaml
-/// - kind: privacy
-///   addresses: both          # client | server | both
-///   mode: mask               # mask | hash | cryptopan
-///   ipv4_prefix: 24          # mask: bits kept (dnsmonster's maskSize4)
-///   ipv6_prefix: 48          # mask: bits kept (maskSize6)
-///   key_file: /etc/sonde/privacy.key   # hash, cryptopan: the key (32 octets for Crypto-PAn, raw or 64 hex
-///   key_env: SONDE_PRIVACY_KEY         #   digits), from a file or an environment variable; never logged
-///   qname: registered        # keep only the registered domain of question names (needs the public suffix list)
-///   public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 /// `hash` replaces an address with the first 4 (IPv4) or 16 (IPv6) octets of HMAC-SHA256(key, address): the same
 /// address always gives the same result, and the family is kept, so stores with address columns still work.
 /// `cryptopan` is prefix-preserving (Xu et al.; AES-128): two addresses sharing their first k bits give results
 /// sharing exactly their first k bits, so subnets stay comparable.
 public final class PrivacyTransform: TransformComponent {
     public static let kind = "privacy"
+    public static let reference = ComponentReference("""
+        - kind: privacy          # addresses masked or pseudonymised; question names cut to the registered domain
+          addresses: both        # client | server | both
+          mode: <none>           # mask | hash (HMAC-SHA256, same family) | cryptopan (prefix-preserving, AES-128)
+          ipv4_prefix: 24        # mask: bits kept
+          ipv6_prefix: 48        # mask: bits kept
+          key_file: <none>       # hash, cryptopan: the key (cryptopan: 32 octets, raw or 64 hex digits) ...
+          key_env: <none>        # ... or the name of an environment variable holding it; never logged
+          qname: <none>          # registered: keep only the registered domain of question names
+          public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat
+          private_domains: true
+        """)
+
 
     enum Mode: String, CaseIterable { case mask, hash, cryptopan }
     enum Which: String, CaseIterable { case client, server, both }

@@ -17,7 +17,9 @@
 /// \a`, escaped punctuation, `^ $ \A \Z`, `|`, `(...)`, `(?:...)`, `(?P<name>...)`, `* + ? {m} {m,} {,n}
 /// {m,n}` and their lazy forms, `(?i)`, `(?s)`, `(?a)` at the start, and scoped `(?i:...)`. Refused with the
 /// position: backreferences, lookaround, possessive quantifiers, atomic and conditional groups, `\b`, `\B`,
-/// octal escapes, MULTILINE and VERBOSE. `\w`, `\d`, `\s` and IGNORECASE are ASCII-only, as on Python bytes.
+/// octal escapes, MULTILINE and VERBOSE. The pattern is read as Python reads a bytes pattern: `\w`, `\d`, `\s`
+/// and IGNORECASE are ASCII-only, `\xHH` is one byte, `.` is any byte but `\n`, and a non-ASCII character is its
+/// UTF-8 bytes.
 public struct ByteRegex: Sendable {
     /// How a pattern is compiled.
     public struct Options: Sendable {

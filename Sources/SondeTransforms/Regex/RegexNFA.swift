@@ -145,9 +145,13 @@ struct RegexNFA {
                     result.append(index)  // `$` and `\Z` may hold at the end, which is still ahead
                 }
             }
-            for target in [follow.0, follow.1] where target >= 0 && marks[Int(target)] != stamp {
-                marks[Int(target)] = stamp
-                stack.append(target)
+            if follow.0 >= 0 && marks[Int(follow.0)] != stamp {
+                marks[Int(follow.0)] = stamp
+                stack.append(follow.0)
+            }
+            if follow.1 >= 0 && marks[Int(follow.1)] != stamp {
+                marks[Int(follow.1)] = stamp
+                stack.append(follow.1)
             }
         }
         result.sort()

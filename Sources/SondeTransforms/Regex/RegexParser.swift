@@ -36,14 +36,40 @@ struct RegexParser {
     }
 
     mutating func parseWhole() throws(ByteRegexError) -> RegexNode {
-        // Python 3.11 accepts global flags only at the very start.
-        while peek() == UInt8(ascii: "("), peek(1) == UInt8(ascii: "?"), let end = globalFlagsEnd() {
-            try applyFlags(from: index + 2, to: end, into: &flags)
-            index = end + 1
+        do throws(ByteRegexError) {
+            // Python 3.11 accepts global flags only at the very start.
+            while peek() == UInt8(ascii: "("), peek(1) == UInt8(ascii: "?"), let end = globalFlagsEnd() {
+                try applyFlags(from: index + 2, to: end, into: &flags)
+                index = end + 1
+            }
+            let node = try parseAlternation()
+            if !atEnd { throw ByteRegexError(.syntax, "unbalanced parenthesis", at: index) }
+            return node
+        } catch {
+            // Python's tokenizer reads one token ahead, so a lone `\` at the end is reported as soon as the token
+            // before it is consumed, before whatever error that token itself causes.
+            if let (lone, previous) = loneTrailingBackslash(), index > previous {
+                throw ByteRegexError(.syntax, "bad escape (end of pattern)", at: lone)
+            }
+            throw error
         }
-        let node = try parseAlternation()
-        if !atEnd { throw ByteRegexError(.syntax, "unbalanced parenthesis", at: index) }
-        return node
+    }
+
+    /// Where a final `\` escapes nothing, and where the token before it starts (-1 if none).
+    func loneTrailingBackslash() -> (Int, Int)? {
+        var i = 0
+        var previous = -1
+        while i < pattern.count {
+            let start = i
+            if pattern[i] == UInt8(ascii: "\\") {
+                if i + 1 == pattern.count { return (i, previous) }
+                i += 1
+            }
+            i += 1
+            while i < pattern.count, pattern[i] & 0xC0 == 0x80 { i += 1 }  // the rest of a UTF-8 character
+            previous = start
+        }
+        return nil
     }
 
     /// The index of the `)` closing `(?flags)` at `index`, or nil when this is another kind of group.
@@ -208,6 +234,7 @@ struct RegexParser {
             if peek(1) == UInt8(ascii: "=") {
                 throw ByteRegexError(.unsupported, "backreference (?P=...) is not supported", at: start)
             }
+            if peek(1) == nil { throw ByteRegexError(.syntax, "unexpected end of pattern", at: index + 1) }
             guard peek(1) == UInt8(ascii: "<") else {
                 throw ByteRegexError(.syntax, "unknown extension ?P", at: start + 1)
             }
@@ -225,6 +252,8 @@ struct RegexParser {
             index += 1
         case UInt8(ascii: "="), UInt8(ascii: "!"):
             throw ByteRegexError(.unsupported, "lookahead (?\(kind == UInt8(ascii: "=") ? "=" : "!")...) is not supported", at: start)
+        case UInt8(ascii: "<") where peek(1) == nil:
+            throw ByteRegexError(.syntax, "unexpected end of pattern", at: index + 1)
         case UInt8(ascii: "<") where peek(1) == UInt8(ascii: "=") || peek(1) == UInt8(ascii: "!"):
             throw ByteRegexError(.unsupported, "lookbehind is not supported", at: start)
         case UInt8(ascii: ">"):
@@ -251,6 +280,8 @@ struct RegexParser {
                 throw ByteRegexError(.syntax, "missing -, : or )", at: i)
             }
             index = i + 1
+        case nil:
+            throw ByteRegexError(.syntax, "unexpected end of pattern", at: index)
         default:
             throw ByteRegexError(.syntax, "unknown extension ?\(kind.map { String(decoding: [$0], as: UTF8.self) } ?? "")", at: start + 1)
         }

@@ -6,14 +6,15 @@ import SondeDnstap
 /// `kind: sample`: keeps a share of the events, for every input (global) or per output (`1:100` to an expensive
 /// store, everything to a file).
 ///
-/// ```yaml
-/// - kind: sample
-///   rate: "1:100"     # keep 1 of every 100 (in turn); or a fraction, "0.01" or "1%", kept at random
-///   flow: false       # true: decide by transaction (client, server, ports, ID, question), so a query and its
-///                     # response are kept or left out together
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 public final class SampleTransform: TransformComponent {
     public static let kind = "sample"
+    public static let reference = ComponentReference("""
+        - kind: sample           # keep a share of the events
+          rate: <required>       # "1:100" keeps 1 of every 100 in turn; "0.01" or "1%" a share at random
+          flow: false            # decide per transaction: a query and its response are kept or left out together
+        """)
+
 
     enum Mode: Sendable {
         case every(keep: Int, of: Int)

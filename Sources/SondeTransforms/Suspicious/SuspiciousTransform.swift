@@ -9,19 +9,23 @@ import SondePacket
 /// `kind: suspicious`: flags events that look like tunnelling, random-subdomain floods or malformed traffic, with a
 /// score (the number of reasons) and the reasons (`suspicious: {score: 2, reasons: [long_name, high_entropy]}`).
 ///
-/// ```yaml
-/// - kind: suspicious
-///   max_qname_length: 100      # octets of the question's name
-///   max_labels: 10
-///   max_label_length: 40       # a long label is typical of tunnelling
-///   max_size: 1232             # octets of the message
-///   entropy: 3.6               # bits per character of a label of at least `entropy_min_length` characters
-///   entropy_min_length: 12
-///   common_qtypes: [A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, HTTPS, SVCB, DS, DNSKEY, CAA, NAPTR]
-/// ```
+/// Its settings, with their defaults, are in ``reference`` (and `sonde config reference`).
 /// Characters outside the host name set (letters, digits, `-`, `_`) and malformed messages are reasons too.
 public final class SuspiciousTransform: TransformComponent {
     public static let kind = "suspicious"
+    public static let reference = ComponentReference("""
+        - kind: suspicious       # suspicious: {score, reasons} on events that look like tunnelling or floods
+          max_qname_length: 100  # octets of the question's name (long_name)
+          max_labels: 10         # (many_labels)
+          max_label_length: 40   # (long_label)
+          max_size: 1232         # octets of the message (oversized)
+          entropy: 3.6           # bits per character of a label (high_entropy) ...
+          entropy_min_length: 12 # ... of at least this many characters
+          common_qtypes: [A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, HTTPS, SVCB, DS, DNSKEY, CAA, NAPTR]
+                                 # others are uncommon_type; characters outside letters, digits, - and _ are
+                                 # unusual_characters; malformed messages are malformed
+        """)
+
 
     struct Thresholds: Sendable {
         var qnameLength = 100

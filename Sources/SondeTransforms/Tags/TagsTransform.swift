@@ -7,6 +7,11 @@ import SondePacket
 /// member. An output's tags are added to the global ones (an output's value wins for the same name).
 public final class TagsTransform: TransformComponent {
     public static let kind = "tags"
+    public static let reference = ComponentReference("""
+        - kind: tags             # static fields on every event (the tags member); an output's add to the global ones
+          tags: <required>       # {site: par1, role: resolver}
+        """)
+
 
     let tags: TagSet
 
