@@ -147,10 +147,17 @@ public final class LiveCaptureInput: @unchecked Sendable {
         }
 
         var draining = false
+        // While draining, the kernel still holds a partly filled block until its timeout retires it: wait that
+        // long (and a little more) so the packets that arrived just before the stop are delivered too.
+        var drainUntil = 0.0
         var down = false
         while true {
-            if !draining && stopping.load(ordering: .relaxed) { draining = true }
-            let next = ring.nextBlock(timeout: draining ? 0 : 100)
+            if !draining && stopping.load(ordering: .relaxed) {
+                draining = true
+                drainUntil = SondeThread.now() + Double(configuration.blockTimeout) / 1000 + 0.05
+            }
+            let wait = draining ? Int32(max(0, (drainUntil - SondeThread.now()) * 1000)) : 100
+            let next = ring.nextBlock(timeout: wait)
             if ring.pendingError != 0 {
                 if !down {
                     down = true
@@ -159,7 +166,7 @@ public final class LiveCaptureInput: @unchecked Sendable {
                 ring.pendingError = 0
             }
             guard let block = next else {
-                if draining { break }
+                if draining && SondeThread.now() >= drainUntil { break }
                 publish()
                 continue
             }
