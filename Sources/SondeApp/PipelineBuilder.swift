@@ -43,6 +43,12 @@ public enum PipelineBuilder {
             }
         }
         if !issues.isEmpty { throw ConfigurationError(issues: issues) }
+        for o in planned where o.component.writesMessageBytes {
+            if (global + o.stages).contains(where: { $0.component.hidesQuestionName }) {
+                throw SondeError(
+                    "output \(o.name): a \(o.kind) output writes each DNS message as it came, so privacy's `qname: registered` cannot hide names in it: give that transform to the other outputs only")
+            }
+        }
         var names: Set<String> = []
         for o in planned where !names.insert(o.name).inserted {
             throw SondeError("two outputs are named \"\(o.name)\": give each its own `name`")

@@ -82,12 +82,16 @@ public struct BatchFormatter: EventEncoder {
             }
         case .text, .template:
             for i in 0..<rows.count {
-                TextFormat.write(rows.event(i).pointee, message: rows.message(i), identity: identity, context: &context, into: &out)
+                TextFormat.write(
+                    rows.event(i).pointee, message: rows.message(i), identity: identity, enrichment: rows.enrichment(i),
+                    context: &context, into: &out)
                 after(&out)
             }
         case .csv:
             for i in 0..<rows.count {
-                CSVFormat.write(rows.event(i).pointee, message: rows.message(i), identity: identity, context: &context, into: &out)
+                CSVFormat.write(
+                    rows.event(i).pointee, message: rows.message(i), identity: identity, enrichment: rows.enrichment(i),
+                    context: &context, into: &out)
                 after(&out)
             }
         }
@@ -104,7 +108,7 @@ public enum TextFormat {
     /// Writes one line.
     public static func write(
         _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
-        context: inout FormatContext, into out: inout OutputBuffer
+        enrichment: UnsafePointer<EventEnrichment>? = nil, context: inout FormatContext, into out: inout OutputBuffer
     ) {
         let l = e.layout
         context.time.write(e.timestamp, into: &out)
@@ -134,7 +138,12 @@ public enum TextFormat {
         out.appendDecimal(UInt64(message.count))
         out.append("b ")
         if l.hasQuestion {
-            DomainName.write(message, at: Int(l.questionOffset), into: &out)
+            if let enrichment, enrichment.pointee.changesQname {
+                QnameText.write(message, at: Int(l.questionOffset), lastLabels: Int(enrichment.pointee.qnameKeptLabels),
+                                lowercase: enrichment.pointee.qnameOptions.contains(.lowercase), quoted: false, into: &out)
+            } else {
+                DomainName.write(message, at: Int(l.questionOffset), into: &out)
+            }
             out.append(UInt8(ascii: " "))
             DNSType.write(l.qtype, into: &out)
         } else {
@@ -180,7 +189,7 @@ public enum CSVFormat {
     /// Writes one row.
     public static func write(
         _ e: DNSEvent, message: UnsafeRawBufferPointer, identity: UnsafeRawBufferPointer,
-        context: inout FormatContext, into out: inout OutputBuffer
+        enrichment: UnsafePointer<EventEnrichment>? = nil, context: inout FormatContext, into out: inout OutputBuffer
     ) {
         let l = e.layout
         context.time.write(e.timestamp, into: &out)
@@ -216,7 +225,14 @@ public enum CSVFormat {
         out.append(l.ad ? ",true" : ",false")
         out.append(l.cd ? ",true," : ",false,")
         if l.hasQuestion {
-            quoted(&out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0) }
+            if let enrichment, enrichment.pointee.changesQname {
+                quoted(&out) {
+                    QnameText.write(message, at: Int(l.questionOffset), lastLabels: Int(enrichment.pointee.qnameKeptLabels),
+                                    lowercase: enrichment.pointee.qnameOptions.contains(.lowercase), quoted: false, into: &$0)
+                }
+            } else {
+                quoted(&out) { DomainName.write(message, at: Int(l.questionOffset), into: &$0) }
+            }
             out.append(UInt8(ascii: ","))
             DNSType.write(l.qtype, into: &out)
             out.append(UInt8(ascii: ","))

@@ -29,12 +29,16 @@ public protocol OutputComponent: AnyObject, Sendable {
     /// Whether the writer needs to know where each event ends in a chunk (to split chunks: file rotation by size,
     /// one message per event).
     var needsEventBoundaries: Bool { get }
+    /// Whether it writes the DNS messages' bytes as they came (dnstap), so transforms that only change how the
+    /// question's name is written (privacy's `qname: registered`) cannot apply to it.
+    var writesMessageBytes: Bool { get }
 }
 
 extension OutputComponent {
     public static func settings(from url: ComponentURL) throws(SondeError) -> [(String, String)] { url.query }
     public func check() throws {}
     public var needsEventBoundaries: Bool { false }
+    public var writesMessageBytes: Bool { false }
 }
 
 /// Encoded events on their way to a writer: whole events only.
@@ -130,6 +134,13 @@ public protocol TransformComponent: AnyObject, Sendable {
     init?(settings: inout ComponentSettings, context: ComponentContext)
     /// A working instance for one producer thread (it may keep caches: it is used by that thread alone).
     func makeStage() -> any EventStage
+    /// Whether it hides part of the question's name for privacy: outputs that write the message's bytes as they
+    /// came cannot honour that, and the builder refuses the combination.
+    var hidesQuestionName: Bool { get }
+}
+
+extension TransformComponent {
+    public var hidesQuestionName: Bool { false }
 }
 
 /// One producer thread's instance of a transform.

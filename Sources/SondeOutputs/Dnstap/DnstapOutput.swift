@@ -73,6 +73,8 @@ public final class DnstapOutput: OutputComponent {
         }
     }
 
+    public var writesMessageBytes: Bool { true }
+
     public var summary: String { path.map { "dnstap file \($0)" } ?? "dnstap to \(endpoint.map { "\($0)" } ?? "?")" }
 
     public func makeEncoder() -> any EventEncoder {

@@ -94,6 +94,8 @@ public final class PrivacyTransform: TransformComponent {
         return b
     }
 
+    public var hidesQuestionName: Bool { suffixes != nil }
+
     public func makeStage() -> any EventStage {
         let anonymizer: (any AddressAnonymizer)?
         switch mode {
