@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -46,6 +47,7 @@ let package = Package(
             dependencies: [
                 "SondeDNS", "SondePacket", "SondeDnstap", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(

@@ -45,7 +45,7 @@ public final class OutputWorker: @unchecked Sendable {
     private var abandoned = false
     /// After this (monotonic seconds) a producer waiting for room gives up and drops (the run is stopping).
     private var drainDeadline = Double.infinity
-    private var thread: pthread_t?
+    private var thread: ThreadHandle?
 
     public init(
         name: String, kind: String, writer: any ChunkWriter, policy: QueuePolicy, capacityEvents: Int,
@@ -183,9 +183,9 @@ public final class OutputWorker: @unchecked Sendable {
         guard let thread else { return }
         self.thread = nil
         if finished {
-            pthread_join(thread, nil)
+            thread.join()
         } else {
-            pthread_detach(thread)
+            thread.detach()
             log.warning("output \(name): still writing when the run ended; what it had not written is counted as dropped", key: "abandon \(name)")
         }
     }

@@ -11,7 +11,7 @@ public final class ReloadHub: @unchecked Sendable {
     private let lock = ConditionLock()
     private var onSignal: [@Sendable () -> Void] = []
     private var onTick: [@Sendable (Double) -> Void] = []
-    private var thread: pthread_t?
+    private var thread: ThreadHandle?
     private var stopping = false
     private var signalled = false
 
@@ -47,7 +47,7 @@ public final class ReloadHub: @unchecked Sendable {
             stopping = true
             lock.broadcast()
         }
-        if let thread { pthread_join(thread, nil) }
+        thread?.join()
         thread = nil
     }
 

@@ -1,6 +1,9 @@
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
+// `timespec` is owned by CoreFoundation's clang module in this module's graph (Foundation comes with Yams and
+// HdrHistogram), so its members need that import to be visible; nothing else of it is used.
+import CoreFoundation
 
 /// A mutex with a condition variable, for the few places where a thread must wait for another (an output's
 /// queue): pthread's, with the waits measured on the monotonic clock.
@@ -55,6 +58,16 @@ public final class ConditionLock: @unchecked Sendable {
     public func broadcast() { pthread_cond_broadcast(condition) }
 }
 
+/// A thread started by ``SondeThread/spawn(name:_:)``.
+public struct ThreadHandle: @unchecked Sendable {
+    let thread: pthread_t
+
+    /// Waits for the thread to end.
+    public func join() { pthread_join(thread, nil) }
+    /// Lets the thread end on its own (nobody will wait for it).
+    public func detach() { pthread_detach(thread) }
+}
+
 /// Threads of Sonde's own (capture rings, output workers): plain pthreads, so a blocking `write(2)` or a
 /// spinning ring never holds a thread of a shared pool.
 public enum SondeThread {
@@ -64,7 +77,7 @@ public enum SondeThread {
     }
 
     /// Starts `body` on a new thread named `name` (15 characters at most show in `top -H`).
-    public static func spawn(name: String, _ body: @escaping () -> Void) throws -> pthread_t {
+    public static func spawn(name: String, _ body: @escaping () -> Void) throws -> ThreadHandle {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { argument in
@@ -75,7 +88,7 @@ public enum SondeThread {
             Unmanaged<Body>.fromOpaque(box).release()
             throw SondeError("cannot start a thread for \(name): \(String(cString: strerror(status)))")
         }
-        return thread
+        return ThreadHandle(thread: thread)
     }
 
     /// Seconds on the monotonic clock.

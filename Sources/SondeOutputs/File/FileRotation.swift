@@ -63,7 +63,7 @@ final class Compressor: @unchecked Sendable {
     private let lock = ConditionLock()
     private var queue: [(String, (String) -> Void)] = []
     private var stopping = false
-    private var thread: pthread_t?
+    private var thread: ThreadHandle?
 
     init(codec: Codec, log: SondeLog) {
         self.codec = codec
@@ -106,7 +106,7 @@ final class Compressor: @unchecked Sendable {
             stopping = true
             lock.broadcast()
         }
-        if let thread { pthread_join(thread, nil) }
+        thread?.join()
         thread = nil
     }
 }

@@ -1,0 +1,257 @@
+import Histogram
+public import SondeDNS
+import SondeDnstap
+public import SondePacket
+
+/// Finds a name's public suffix and registered domain (the Public Suffix List lives in SondeTransforms; the
+/// application hands it to the statistics through this).
+public protocol SuffixLookup: Sendable {
+    /// For a lowercase name in presentation form with its final dot: the labels of its public suffix and of its
+    /// registered domain (nil when the name is itself a public suffix); nil when the name cannot be read.
+    func labels(of name: UnsafeBufferPointer<UInt8>) -> (suffix: Int, registered: Int?)?
+}
+
+/// One producer's statistics: the global stats since start, the current interval's, and per stream (dnstap
+/// identity, interface, file). The producer adds every batch under the shard's own lock (never contended but
+/// by a reader, a few times a second); readers merge the shards of every producer.
+public final class StatsShard: @unchecked Sendable {
+    let lock = ConditionLock()
+    var global: StreamStats
+    /// The interval under way (``StatsStore/interval`` long) and the ones before it, newest first.
+    var current: StreamStats
+    var currentIndex: Int64 = -1
+    var recent: [StreamStats] = []
+    var streams: [String: StreamStats] = [:]
+    var streamOrder: [String] = []
+    let store: StatsStore
+    /// The last dnstap identity seen, and its stream's name.
+    var lastIdentity: [UInt8] = []
+    var lastStream = ""
+    /// A cache of the public suffix list's answers by the hash of a name's parent.
+    var suffixCache: [(hash: UInt64, suffix: Int8, registered: Int8)]
+
+    init(store: StatsStore) {
+        self.store = store
+        global = StreamStats(capacity: store.capacity)
+        current = global
+        suffixCache = Array(repeating: (0, -1, -1), count: 4096)
+    }
+
+    /// Adds a batch (from ``PipelineProducer`` before any transform, or from the summary of `sonde read`).
+    public func add(_ batch: borrowing EventBatch) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = SondeThread.wallClockNanoseconds()
+        let index = now / (Int64(store.interval) * 1_000_000_000)
+        if index != currentIndex {
+            if currentIndex >= 0 {
+                recent.insert(current, at: 0)
+                if recent.count > store.keptIntervals { recent.removeLast() }
+                current = current.emptied()
+            }
+            currentIndex = index
+        }
+        let defaultStream = store.streamName(batch.identity)
+        batch.forEachInPlace { e, m in
+            let stream = streamName(e, m, defaultStream)
+            add(e, m, &global)
+            add(e, m, &current)
+            if store.maxStreams > 0 {
+                if streams[stream] == nil {
+                    guard streams.count < store.maxStreams else { return }
+                    streams[stream] = StreamStats(capacity: store.streamCapacity, precise: false)
+                    streamOrder.append(stream)
+                }
+                add(e, m, &streams[stream]!)
+            }
+        }
+    }
+
+    /// The dnstap sender's identity, or the batch's stream (the capture's interface or file).
+    func streamName(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ fallback: String) -> String {
+        guard e.pointee.hasDnstap && e.pointee.dnstap.identity.isPresent else { return fallback }
+        let id = e.pointee.dnstap.identity.bytes(in: e.pointee.dnstapFrame(m))
+        if id.elementsEqual(lastIdentity) { return lastStream }
+        lastIdentity = Array(id)
+        lastStream = String(decoding: id, as: UTF8.self)
+        return lastStream
+    }
+
+    func add(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ s: inout StreamStats) {
+        let l = e.pointee.layout
+        if s.since == 0 { s.since = e.pointee.timestamp }
+        s.lastEvent = e.pointee.timestamp
+        s.counters.messages &+= 1
+        if e.pointee.hasDnstap { s.counters.dnstapType[Int(min(e.pointee.dnstap.messageType, 15))] &+= 1 }
+        if e.pointee.markers.contains(.noMessage) {
+            s.counters.withoutMessage &+= 1
+            return
+        }
+        let response = l.isResponse
+        s.counters.family[e.pointee.source.family == .v6 ? 1 : 0] &+= 1
+        s.counters.transport[Int(e.pointee.transport.rawValue) & 7] &+= 1
+        s.counters.opcode[Int(l.opcode)] &+= 1
+        if l.isMalformed { s.counters.malformed &+= 1 }
+        if l.aa { s.counters.flags[0] &+= 1 }
+        if l.tc { s.counters.flags[1] &+= 1 }
+        if l.ad { s.counters.flags[2] &+= 1 }
+        if l.ra { s.counters.flags[3] &+= 1 }
+        if l.cd { s.counters.flags[4] &+= 1 }
+        if l.rd { s.counters.flags[5] &+= 1 }
+        switch e.pointee.transaction {
+        case .unanswered: s.counters.unanswered &+= 1
+        case .unmatched: s.counters.unmatched &+= 1
+        default: break
+        }
+        let size = UInt64(m.count)
+        let client = StreamStats.client(e, response: response)
+        let clientHash = StreamStats.hash(client)
+        s.clients.add(hash: clientHash)
+        s.topClientBytes.add(hash: clientHash, value: size) { StreamStats.writeKey(client, $0) }
+        let rcode = Int(l.rcode)
+        if response {
+            s.counters.responses &+= 1
+            s.counters.bytesOut &+= size
+            s.counters.rcode[min(rcode, 24)] &+= 1
+            if e.pointee.latency >= 0 {
+                let ns = e.pointee.latency
+                var bucket = 0
+                while ns >= StatsCounters.latencyBuckets[bucket].below { bucket += 1 }
+                s.counters.latency[bucket] &+= 1
+                _ = s.latency.record(UInt64(max(ns / 1000, 1)))
+            }
+        } else {
+            s.counters.queries &+= 1
+            s.counters.bytesIn &+= size
+            if l.hasQuestion { s.counters.qtype[min(Int(l.qtype), 512)] &+= 1 }
+            s.topClients.add(hash: clientHash) { StreamStats.writeKey(client, $0) }
+        }
+        guard l.hasQuestion else { return }
+        let nameHash = HyperLogLog.mix(l.qnameHash)
+        s.names.add(hash: nameHash)
+        let offset = Int(l.questionOffset)
+        let writeName: (UnsafeMutableRawBufferPointer) -> Int = { b in
+            DomainName.copyFoldedWire(m, at: offset, into: b.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        s.topNames.add(hash: nameHash, key: writeName)
+        if response {
+            switch rcode {
+            case 3: s.topNXDomain.add(hash: nameHash, key: writeName)
+            case 2: s.topServfail.add(hash: nameHash, key: writeName)
+            case 5: s.topRefused.add(hash: nameHash, key: writeName)
+            default: break
+            }
+            if e.pointee.latency >= 0 {
+                s.slowest.add(hash: nameHash, value: UInt64(max(e.pointee.latency / 1000, 1)), key: writeName)
+            }
+        } else {
+            addSuffixes(m, offset, &s)
+        }
+    }
+
+    /// The query name's public suffix and registered domain into their tables.
+    func addSuffixes(_ m: UnsafeRawBufferPointer, _ offset: Int, _ s: inout StreamStats) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DomainName.maxWireLength + 1) { buffer in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
+                let wire = buffer.baseAddress!
+                let n = DomainName.copyFoldedWire(m, at: offset, into: wire)
+                guard n > 1 else { return }
+                // Label starts, from the first (a wire name has at most 127 labels).
+                var labels = 0
+                var p = 0
+                while p < n && wire[p] != 0 && labels < 128 {
+                    starts[labels] = UInt8(p)
+                    labels += 1
+                    p += Int(wire[p]) + 1
+                }
+                let starts = UnsafeBufferPointer(rebasing: starts[0..<labels])
+                let (suffix, registered) = suffixLabels(wire, n, starts)
+                func add(_ count: Int, _ table: inout SpaceSaving) {
+                    guard count > 0 && count <= labels else { return }
+                    let from = Int(starts[labels - count])
+                    let h = Self.hashBytes(wire + from, n - from)
+                    table.add(hash: h) { b in
+                        b.copyMemory(from: UnsafeRawBufferPointer(start: wire + from, count: n - from))
+                        return n - from
+                    }
+                }
+                add(suffix, &s.topTLDs)
+                add(registered, &s.topRegistered)
+            }
+        }
+    }
+
+    /// Labels of the public suffix and the registered domain: from the list when there is one (cached by the
+    /// parent name, so a flood of random names under one domain costs one lookup), else the last one and two.
+    func suffixLabels(_ wire: UnsafeMutablePointer<UInt8>, _ n: Int, _ starts: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        let labels = starts.count
+        guard let list = store.suffixes else { return (1, min(2, labels)) }
+        // The parent (without the first label) decides, unless the name is a single label.
+        let from = labels > 1 ? Int(starts[1]) : 0
+        let h = Self.hashBytes(wire + from, n - from)
+        let slot = Int(truncatingIfNeeded: h) & (suffixCache.count - 1)
+        var parent: (suffix: Int, registered: Int?)
+        if suffixCache[slot].hash == h && suffixCache[slot].suffix >= 0 {
+            let c = suffixCache[slot]
+            parent = (Int(c.suffix), c.registered >= 0 ? Int(c.registered) : nil)
+        } else {
+            guard let r = Self.lookup(list, wire + from, n - from) else { return (1, min(2, labels)) }
+            parent = r
+            suffixCache[slot] = (h, Int8(clamping: r.suffix), Int8(clamping: r.registered ?? -1))
+        }
+        if labels == 1 { return (parent.suffix, parent.registered ?? 0) }
+        if let registered = parent.registered { return (parent.suffix, registered) }
+        // The parent is itself a public suffix: the name may be one too (wildcards), so ask for it.
+        guard let r = Self.lookup(list, wire, n) else { return (parent.suffix, labels) }
+        return (r.suffix, r.registered ?? 0)
+    }
+
+    /// The list's answer for a wire name (lowercase), through its presentation form.
+    static func lookup(_ list: any SuffixLookup, _ wire: UnsafeMutablePointer<UInt8>, _ n: Int) -> (suffix: Int, registered: Int?)? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { text in
+            var p = 0, out = 0
+            while p < n && wire[p] != 0 {
+                let length = Int(wire[p])
+                for i in 0..<length { text[out + i] = wire[p + 1 + i] }
+                out += length
+                text[out] = UInt8(ascii: ".")
+                out += 1
+                p += length + 1
+            }
+            return list.labels(of: UnsafeBufferPointer(rebasing: text[0..<out]))
+        }
+    }
+
+    /// A hash of a few octets, a word at a time.
+    @inline(__always)
+    static func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xff51_afd7_ed55_8ccd
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        while i < n {
+            tail = tail << 8 | UInt64(p[i])
+            i += 1
+        }
+        return HyperLogLog.mix(h ^ tail)
+    }
+
+    /// Forgets what was counted (all, or one stream).
+    func reset(stream: String?) {
+        lock.withLock {
+            if let stream {
+                if let s = streams[stream] { streams[stream] = s.emptied() }
+            } else {
+                global = global.emptied()
+                current = current.emptied()
+                recent = []
+                for k in streams.keys { streams[k] = streams[k]!.emptied() }
+            }
+        }
+    }
+}
