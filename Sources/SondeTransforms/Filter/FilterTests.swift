@@ -28,14 +28,15 @@ enum FilterTests {
         func onlyEquality() throws(SondeError) {
             guard op == "=" else { throw p.fail("\(field) is compared with = or != (a list of values)", at: opAt) }
         }
-        func codes(_ field: FilterTest.CodeField, _ limit: Int, _ code: (String) -> Int?) throws(SondeError) -> FilterNode {
+        // `tested`, not `field`: errors name the field as the user wrote it (`protocol`), not the case (`transport`).
+        func codes(_ tested: FilterTest.CodeField, _ limit: Int, _ code: (String) -> Int?) throws(SondeError) -> FilterNode {
             try onlyEquality()
             var bits = [UInt64](repeating: 0, count: (limit + 63) / 64)
             for v in values {
                 guard let c = code(v) ?? Int(v), c >= 0, c < limit else { throw p.fail("\(field): unknown value \"\(v)\"", at: opAt) }
                 bits[c >> 6] |= 1 << UInt64(c & 63)
             }
-            return .test(.code(field, bits))
+            return .test(.code(tested, bits))
         }
         switch field {
         case "rcode": return try codes(.rcode, 4096) { DNSRcode.code(forMnemonic: $0.uppercased()).map(Int.init) }
