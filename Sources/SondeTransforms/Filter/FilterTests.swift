@@ -110,7 +110,9 @@ enum FilterTests {
             }
             return .test(.compare(metric, comparison, value))
         default:
-            return try boolean(field, at: fieldAt, p)
+            // An unknown field is reported as such; a boolean one takes no operator (`rd = 0` is not `rd`).
+            _ = try boolean(field, at: fieldAt, p)
+            throw p.fail("\(field) stands alone: write \"\(field)\" or \"not \(field)\"", at: opAt)
         }
     }
 
