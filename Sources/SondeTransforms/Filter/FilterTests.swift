@@ -5,6 +5,12 @@ import SondePacket
 
 /// Turns one comparison of a filter expression into a compiled test.
 enum FilterTests {
+    /// Fields compared as numbers. Their `!=` is a comparison of its own, not `not =`, so that an event without the
+    /// value (a query's latency, a message without a question) matches neither `=` nor `!=`.
+    static let numbers: Set<String> = [
+        "latency", "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port", "suspicious",
+    ]
+
     static func boolean(_ field: String, at position: Int, _ p: FilterParser) throws(SondeError) -> FilterNode {
         switch field {
         case "response": return .test(.response(true))
@@ -76,7 +82,7 @@ enum FilterTests {
             let parsed = Array(text.utf8).withUnsafeBytes { DomainListParser.parse($0) }
             if let (line, problem) = parsed.problems.first { throw p.fail("qname: \"\(values[line - 1])\": \(problem)", at: opAt) }
             return .test(.qname(DomainSet(parsed.rules)))
-        case "latency", "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port", "suspicious":
+        case _ where numbers.contains(field):
             guard values.count == 1 else { throw p.fail("\(field) is compared with one number", at: opAt) }
             let metric: FilterTest.Metric
             switch field {
@@ -106,6 +112,7 @@ enum FilterTests {
             case ">": comparison = .greater
             case ">=": comparison = .greaterOrEqual
             case "=": comparison = .equal
+            case "!=": comparison = .notEqual
             default: throw p.fail("\(field) is compared with <, <=, >, >=, = or !=", at: opAt)
             }
             return .test(.compare(metric, comparison, value))
