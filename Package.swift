@@ -101,8 +101,10 @@ let package = Package(
         .testTarget(
             name: "SondeTransformsTests",
             dependencies: [
-                "SondeTransforms", "SondeCore", "SondeDNS", "SondePacket", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "SondeTransforms", "SondeCore", "SondeDNS", "SondePacket", "SondeDnstap",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // The transforms' warnings (a list that fails to reload) are read back through a log handler.
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Resources"]
         ),

@@ -9,6 +9,10 @@ Python reader, `maxminddb`.
         Writes small databases with mmdb-writer (IPv4 and IPv6 trees, record sizes 24, 28 and 32, every type
         mmdb-writer writes, nested maps, deduplicated values reached by pointers, UTF-8 text, pointers of size 0,
         1 and 2) as OUT_DIR/NAME.mmdb, and their reference lookups as OUT_DIR/NAME.tsv.
+    maxminddb_reference.py lookup DATABASE OUT.tsv ADDRESS...
+        Looks up the given addresses (IPv4 or IPv6 text) in DATABASE, a file or "geolite2" for the GeoLite2-City.mmdb
+        that the maxminddb-geolite2 package ships, and writes one line per address, in order, with the whole
+        record. The first line is "#database<TAB>PATH".
 
 Needs: pip install maxminddb maxminddb-geolite2 mmdb-writer (made with 3.3.0, 2018.703 and 0.2.7; the record
 size is forced through mmdb-writer's TreeWriter._adjust_record_size, which a later version may rename)
@@ -364,6 +368,19 @@ def write_reference(db_path, out_path, networks):
             out.write(lookup_line(reader, address) + "\n")
 
 
+def lookup(database, out_path, texts):
+    import maxminddb
+
+    if database == "geolite2":
+        from geolite2 import geolite2 as packaged
+
+        database = packaged.filename
+    with maxminddb.open_database(database) as reader, open(out_path, "w") as out:
+        out.write(f"#database\t{database}\n")
+        for text in texts:
+            out.write(lookup_line(reader, ipaddress.ip_address(text)) + "\n")
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "geolite2":
         count, seed = 100_000, 20240601
@@ -377,6 +394,8 @@ def main(argv):
             else:
                 raise SystemExit(f"unknown option {option}")
         geolite2(argv[2], count, seed)
+    elif len(argv) >= 4 and argv[1] == "lookup":
+        lookup(argv[2], argv[3], argv[4:])
     elif len(argv) == 3 and argv[1] == "small":
         os.makedirs(argv[2], exist_ok=True)
         small(argv[2])

@@ -144,7 +144,7 @@ struct FilterParser {
         i += 1
         let values = try parseValues()
         var negate = false
-        if op == "!=" {
+        if op == "!=" && !FilterTests.numbers.contains(field) {
             negate = true
             op = "="
         } else if op == "!~" {

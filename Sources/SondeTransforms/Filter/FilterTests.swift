@@ -5,6 +5,12 @@ import SondePacket
 
 /// Turns one comparison of a filter expression into a compiled test.
 enum FilterTests {
+    /// Fields compared as numbers. Their `!=` is a comparison of its own, not `not =`, so that an event without the
+    /// value (a query's latency, a message without a question) matches neither `=` nor `!=`.
+    static let numbers: Set<String> = [
+        "latency", "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port", "suspicious",
+    ]
+
     static func boolean(_ field: String, at position: Int, _ p: FilterParser) throws(SondeError) -> FilterNode {
         switch field {
         case "response": return .test(.response(true))
@@ -28,14 +34,15 @@ enum FilterTests {
         func onlyEquality() throws(SondeError) {
             guard op == "=" else { throw p.fail("\(field) is compared with = or != (a list of values)", at: opAt) }
         }
-        func codes(_ field: FilterTest.CodeField, _ limit: Int, _ code: (String) -> Int?) throws(SondeError) -> FilterNode {
+        // `tested`, not `field`: errors name the field as the user wrote it (`protocol`), not the case (`transport`).
+        func codes(_ tested: FilterTest.CodeField, _ limit: Int, _ code: (String) -> Int?) throws(SondeError) -> FilterNode {
             try onlyEquality()
             var bits = [UInt64](repeating: 0, count: (limit + 63) / 64)
             for v in values {
                 guard let c = code(v) ?? Int(v), c >= 0, c < limit else { throw p.fail("\(field): unknown value \"\(v)\"", at: opAt) }
                 bits[c >> 6] |= 1 << UInt64(c & 63)
             }
-            return .test(.code(field, bits))
+            return .test(.code(tested, bits))
         }
         switch field {
         case "rcode": return try codes(.rcode, 4096) { DNSRcode.code(forMnemonic: $0.uppercased()).map(Int.init) }
@@ -75,7 +82,7 @@ enum FilterTests {
             let parsed = Array(text.utf8).withUnsafeBytes { DomainListParser.parse($0) }
             if let (line, problem) = parsed.problems.first { throw p.fail("qname: \"\(values[line - 1])\": \(problem)", at: opAt) }
             return .test(.qname(DomainSet(parsed.rules)))
-        case "latency", "qname_length", "labels", "size", "id", "src_port", "dst_port", "client_port", "server_port", "suspicious":
+        case _ where numbers.contains(field):
             guard values.count == 1 else { throw p.fail("\(field) is compared with one number", at: opAt) }
             let metric: FilterTest.Metric
             switch field {
@@ -105,11 +112,14 @@ enum FilterTests {
             case ">": comparison = .greater
             case ">=": comparison = .greaterOrEqual
             case "=": comparison = .equal
+            case "!=": comparison = .notEqual
             default: throw p.fail("\(field) is compared with <, <=, >, >=, = or !=", at: opAt)
             }
             return .test(.compare(metric, comparison, value))
         default:
-            return try boolean(field, at: fieldAt, p)
+            // An unknown field is reported as such; a boolean one takes no operator (`rd = 0` is not `rd`).
+            _ = try boolean(field, at: fieldAt, p)
+            throw p.fail("\(field) stands alone: write \"\(field)\" or \"not \(field)\"", at: opAt)
         }
     }
 

@@ -41,12 +41,13 @@ public final class PrivacyTransform: TransformComponent {
         let v4 = s.int("ipv4_prefix", 0...32) ?? 24
         let v6 = s.int("ipv6_prefix", 0...128) ?? 48
         var key: [UInt8] = []
+        let rawLength = mode == .cryptopan ? CryptoPAn.keyLength : nil
         if let path = s.string("key_file") {
-            do { key = Self.decodeKey(try FileBytes.read(path, limit: 4096)) } catch { s.report("key_file", "\(error)") }
+            do { key = Self.decodeKey(try FileBytes.read(path, limit: 4096), rawLength: rawLength) } catch { s.report("key_file", "\(error)") }
         }
         if let name = s.string("key_env") {
             if let value = SondeEnvironment.value(name) {
-                key = Self.decodeKey(Array(value.utf8))
+                key = Self.decodeKey(Array(value.utf8), rawLength: rawLength)
             } else {
                 s.report("key_env", "the environment has no \(name)")
             }
@@ -84,10 +85,14 @@ public final class PrivacyTransform: TransformComponent {
         }
     }
 
-    /// 64 hex digits are the 32 octets they spell; anything else is taken as it is (trailing newline aside).
-    static func decodeKey(_ raw: [UInt8]) -> [UInt8] {
+    /// Hex digits (at least 32) are the octets they spell; anything else is taken as it is (trailing newline aside).
+    /// A key of exactly `rawLength` octets (Crypto-PAn's 32), before or after its trailing newline, is raw octets
+    /// whatever they are: a random key may end in a byte that reads as a newline or a space, or be all hex digits.
+    static func decodeKey(_ raw: [UInt8], rawLength: Int? = nil) -> [UInt8] {
+        if raw.count == rawLength { return raw }
         var b = raw
         while let last = b.last, last == 0x0a || last == 0x0d || last == 0x20 { b.removeLast() }
+        if b.count == rawLength { return b }
         if b.count % 2 == 0 && b.count >= 32, b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) {
             return stride(from: 0, to: b.count, by: 2).map { UInt8(String(decoding: b[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
         }
