@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SondeCompression
 import SondeCore
 import XCTest
 
@@ -38,15 +39,36 @@ final class RotatedFilesTests: XCTestCase {
         XCTAssertEqual(RotatedFiles.list(path).map { URL(fileURLWithPath: $0).lastPathComponent }, names)
     }
 
-    /// Forty rotations in a few milliseconds, keeping 3: the files kept are the newest three, whatever the names a
-    /// second gives them (an older one deleted must not leave its name for a new one, which would then sort first).
-    func testManyRotationsWithinASecondKeepTheNewest() throws {
+    /// Rotations faster than the compressor, keeping 2: no rotated file is deleted while it waits to be compressed,
+    /// so each is compressed and given to post_rotate once, and the newest two are kept.
+    func testFilesWaitingForTheCompressorAreNotPruned() throws {
         let path = dir.appendingPathComponent("dns.jsonl").path
+        let log = dir.appendingPathComponent("rotated.log").path
         var settings = FileOutput.Settings(path: path, format: FormatSettings(format: .json))
         settings.maxSize = 4096
-        settings.keep = 3
+        settings.keep = 2
+        settings.compress = .gzip
+        settings.postRotate = "echo %f >> \(log)"
         let writer = FileWriter(settings: settings, header: [], log: .quiet)
         let events = (0..<40).map { i in "event \(i) " + String(repeating: "x", count: 3000) + "\n" }
+        try write(events, to: writer)
+        try writer.close()
+        let kept = RotatedFiles.list(path)
+        XCTAssertEqual(kept.map { $0.hasSuffix(".gz") }, [true, true], "\(kept)")
+        // post_rotate is not waited for.
+        let deadline = Date().addingTimeInterval(10)
+        var logged: [Substring] = []
+        while Date() < deadline {
+            logged = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+            if logged.count >= 39 { break }
+            usleep(20_000)
+        }
+        XCTAssertEqual(logged.count, 39)
+        XCTAssertEqual(logged.filter { !$0.hasSuffix(".gz") }, [], "post_rotate given files that were never compressed")
+        XCTAssertEqual(Set(logged).count, 39)
+    }
+
+    func write(_ events: [String], to writer: FileWriter) throws {
         for e in events {
             var bytes = Array(e.utf8)
             var ends = [Int32(bytes.count)]
@@ -56,6 +78,18 @@ final class RotatedFilesTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Forty rotations in a few milliseconds, keeping 3: the files kept are the newest three, whatever the names a
+    /// second gives them (an older one deleted must not leave its name for a new one, which would then sort first).
+    func testManyRotationsWithinASecondKeepTheNewest() throws {
+        let path = dir.appendingPathComponent("dns.jsonl").path
+        var settings = FileOutput.Settings(path: path, format: FormatSettings(format: .json))
+        settings.maxSize = 4096
+        settings.keep = 3
+        let writer = FileWriter(settings: settings, header: [], log: .quiet)
+        let events = (0..<40).map { i in "event \(i) " + String(repeating: "x", count: 3000) + "\n" }
+        try write(events, to: writer)
         try writer.close()
         let kept = RotatedFiles.list(path)
         XCTAssertEqual(kept.count, 3, "\(kept)")

@@ -100,6 +100,11 @@ final class Compressor: @unchecked Sendable {
         }
     }
 
+    /// The names (last path component) of the files waiting to be compressed.
+    var waiting: Set<String> {
+        lock.withLock { Set(queue.map { $0.0.split(separator: "/").last.map(String.init) ?? $0.0 }) }
+    }
+
     /// Compresses what is queued, then stops the thread.
     func finish() {
         lock.withLock {
@@ -145,9 +150,11 @@ enum RotatedFiles {
         return names.sorted { ($0.stamp, $0.number, $0.name) < ($1.stamp, $1.number, $1.name) }.map(\.name)
     }
 
-    /// Deletes all but the newest `keep` rotated files.
-    static func prune(_ path: String, keep: Int, log: SondeLog) {
-        let files = list(path)
+    /// Deletes all but the newest `keep` rotated files, leaving alone those still `waiting` to be compressed (names):
+    /// newer than the others, they count once compressed, and are neither compressed nor given to post_rotate after
+    /// being deleted when rotations outpace the compressor.
+    static func prune(_ path: String, keep: Int, log: SondeLog, waiting: Set<String> = []) {
+        let files = list(path).filter { !waiting.contains($0.split(separator: "/").last.map(String.init) ?? $0) }
         guard files.count > keep else { return }
         for f in files.prefix(files.count - keep) where unlink(f) != 0 {
             log.warning("file output: cannot delete \(f): \(String(cString: strerror(errno)))")

@@ -128,8 +128,8 @@ final class FileWriter: ChunkWriter {
         if rename(settings.path, rotated) != 0 {
             log.error("file output: cannot rename \(settings.path) to \(rotated): \(String(cString: strerror(errno)))")
         } else if let compressor {
-            compressor.enqueue(rotated) { [settings, log] done in
-                Self.afterRotation(done, settings: settings, log: log)
+            compressor.enqueue(rotated) { [settings, log, compressor] done in
+                Self.afterRotation(done, settings: settings, log: log, waiting: compressor.waiting)
             }
         } else {
             Self.afterRotation(rotated, settings: settings, log: log)
@@ -138,8 +138,8 @@ final class FileWriter: ChunkWriter {
     }
 
     /// Pruning and the post-rotate command, once the rotated file is final (compressed when asked).
-    static func afterRotation(_ file: String, settings: FileOutput.Settings, log: SondeLog) {
-        if settings.keep > 0 { RotatedFiles.prune(settings.path, keep: settings.keep, log: log) }
+    static func afterRotation(_ file: String, settings: FileOutput.Settings, log: SondeLog, waiting: Set<String> = []) {
+        if settings.keep > 0 { RotatedFiles.prune(settings.path, keep: settings.keep, log: log, waiting: waiting) }
         if let command = settings.postRotate { PostRotateCommand.run(command, file: file, log: log) }
     }
 
