@@ -74,7 +74,15 @@ final class MemoryWriter: ChunkWriter, @unchecked Sendable {
         lock.unlock()
     }
 
-    func close() throws {}
+    func close() throws {
+        if closing > 0 { usleep(closing) }
+        lock.withLock { closed = true }
+    }
+
+    /// Whether the worker closed it (rather than abandoning it at the deadline).
+    private(set) var closed = false
+    /// Microseconds closing takes (a file's last flush).
+    var closing: useconds_t = 0
 
     var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
     var lines: [String] { text.split(separator: "\n").map(String.init) }

@@ -134,6 +134,24 @@ final class PipelineTests: XCTestCase {
         stuck.writer.resume()
     }
 
+    /// Every output is told to finish at once: a stuck writer first in the list does not leave the outputs after it
+    /// without time to write what they hold and close (they were abandoned with it, their files left unflushed).
+    func testAStuckWriterDoesNotCutShortTheOutputsAfterIt() throws {
+        let stuck = MemoryOutput(), fine = MemoryOutput()
+        let p = try makePipeline([(stuck, [], .drop, 1000), (fine, [], .block, 100_000)])
+        try p.start()
+        stuck.writer.stall()
+        fine.writer.closing = 50_000
+        var batch = try sampleBatch()
+        p.makeProducer().consume(&batch)
+        p.finish(deadline: SondeThread.now() + 0.3)
+        XCTAssertTrue(fine.writer.closed, "the output after the stuck one is closed, not abandoned")
+        XCTAssertEqual(fine.writer.lines.count, 42)
+        XCTAssertEqual(p.outputs[1].worker.snapshot.written, 42)
+        XCTAssertEqual(p.outputs[0].worker.snapshot.dropped, 42)
+        stuck.writer.resume()
+    }
+
     /// Several producers encode at once, each on its own thread; every event arrives.
     func testProducersOnSeveralThreadsDeliverEverything() throws {
         let o = MemoryOutput()

@@ -163,6 +163,16 @@ public final class OutputWorker: @unchecked Sendable {
         }
     }
 
+    /// Tells the worker to write what is queued and close, without waiting for it: the pipeline tells every output
+    /// before it waits for any, so that a stuck one does not use up the others' time.
+    public func requestFinish(deadline: Double) {
+        lock.withLock {
+            stopping = true
+            drainDeadline = min(drainDeadline, deadline)
+            lock.broadcast()
+        }
+    }
+
     /// Writes what is queued and closes the writer, waiting at most until `deadline` (monotonic seconds). A writer
     /// still stuck then (a reader that never reads) is abandoned: what it had not written is counted as dropped.
     public func finish(deadline: Double) {

@@ -79,9 +79,11 @@ public final class Pipeline: Sendable {
         for o in outputs { o.worker.beginShutdown(deadline: deadline) }
     }
 
-    /// Writes out and closes every output (each waits at most until `deadline`, monotonic seconds).
+    /// Writes out and closes every output (each waits at most until `deadline`, monotonic seconds). All are told
+    /// first and then waited for: one by one, a stuck output would leave those after it no time at all.
     public func finish(deadline: Double) {
         reloads.stop()
+        for o in outputs { o.worker.requestFinish(deadline: deadline) }
         for o in outputs { o.worker.finish(deadline: deadline) }
     }
 

@@ -100,6 +100,11 @@ final class Compressor: @unchecked Sendable {
         }
     }
 
+    /// The names (last path component) of the files waiting to be compressed.
+    var waiting: Set<String> {
+        lock.withLock { Set(queue.map { $0.0.split(separator: "/").last.map(String.init) ?? $0.0 }) }
+    }
+
     /// Compresses what is queued, then stops the thread.
     func finish() {
         lock.withLock {
@@ -111,29 +116,45 @@ final class Compressor: @unchecked Sendable {
     }
 }
 
-/// The rotated files of a file output: `path.<time>` and their compressed forms, oldest first by name.
+/// The rotated files of a file output: `path.<time>`, `path.<time>-<n>` and their compressed forms, oldest first.
 enum RotatedFiles {
+    /// Where a rotated file stands: its time and its number within that second (0 for the first), from the part of
+    /// its name after `path.` (`20261207-153000-2.gz`). Names alone do not sort: `-10` comes before `-2`, and
+    /// `-1.gz` before `.gz`, since `-` sorts before `.`.
+    static func order(_ suffix: Substring) -> (stamp: Substring, number: Int)? {
+        let stamp = suffix.prefix(15)
+        guard stamp.count == 15, stamp.allSatisfy({ $0.isNumber || $0 == "-" }) else { return nil }
+        var tail = suffix.dropFirst(15)
+        if let dot = tail.firstIndex(of: ".") { tail = tail[..<dot] }
+        if tail.isEmpty { return (stamp, 0) }
+        guard tail.first == "-", let n = Int(tail.dropFirst()) else { return nil }
+        return (stamp, n)
+    }
+
     static func list(_ path: String) -> [String] {
         let dir = FileWriter.directory(of: path)
         let base = path.hasPrefix(dir + "/") ? String(path.dropFirst(dir.count + 1)) : path
         let prefix = base + "."
         guard let d = opendir(dir) else { return [] }
         defer { closedir(d) }
-        var names: [String] = []
+        var names: [(stamp: Substring, number: Int, name: String)] = []
         while let entry = readdir(d) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             // `dns.jsonl.20261207-153000`, `-1`, `.gz`, `.zst`; not the `.tmp` of a compression under way.
             guard name.hasPrefix(prefix), !name.hasSuffix(".tmp"), let first = name.dropFirst(prefix.count).first, first.isNumber else { continue }
-            names.append(dir + "/" + name)
+            let o = order(name.dropFirst(prefix.count)) ?? ("", 0)
+            names.append((o.stamp, o.number, dir + "/" + name))
         }
-        return names.sorted()
+        return names.sorted { ($0.stamp, $0.number, $0.name) < ($1.stamp, $1.number, $1.name) }.map(\.name)
     }
 
-    /// Deletes all but the newest `keep` rotated files.
-    static func prune(_ path: String, keep: Int, log: SondeLog) {
-        let files = list(path)
+    /// Deletes all but the newest `keep` rotated files, leaving alone those still `waiting` to be compressed (names):
+    /// newer than the others, they count once compressed, and are neither compressed nor given to post_rotate after
+    /// being deleted when rotations outpace the compressor.
+    static func prune(_ path: String, keep: Int, log: SondeLog, waiting: Set<String> = []) {
+        let files = list(path).filter { !waiting.contains($0.split(separator: "/").last.map(String.init) ?? $0) }
         guard files.count > keep else { return }
         for f in files.prefix(files.count - keep) where unlink(f) != 0 {
             log.warning("file output: cannot delete \(f): \(String(cString: strerror(errno)))")

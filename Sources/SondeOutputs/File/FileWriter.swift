@@ -128,8 +128,8 @@ final class FileWriter: ChunkWriter {
         if rename(settings.path, rotated) != 0 {
             log.error("file output: cannot rename \(settings.path) to \(rotated): \(String(cString: strerror(errno)))")
         } else if let compressor {
-            compressor.enqueue(rotated) { [settings, log] done in
-                Self.afterRotation(done, settings: settings, log: log)
+            compressor.enqueue(rotated) { [settings, log, compressor] done in
+                Self.afterRotation(done, settings: settings, log: log, waiting: compressor.waiting)
             }
         } else {
             Self.afterRotation(rotated, settings: settings, log: log)
@@ -138,20 +138,27 @@ final class FileWriter: ChunkWriter {
     }
 
     /// Pruning and the post-rotate command, once the rotated file is final (compressed when asked).
-    static func afterRotation(_ file: String, settings: FileOutput.Settings, log: SondeLog) {
-        if settings.keep > 0 { RotatedFiles.prune(settings.path, keep: settings.keep, log: log) }
+    static func afterRotation(_ file: String, settings: FileOutput.Settings, log: SondeLog, waiting: Set<String> = []) {
+        if settings.keep > 0 { RotatedFiles.prune(settings.path, keep: settings.keep, log: log, waiting: waiting) }
         if let command = settings.postRotate { PostRotateCommand.run(command, file: file, log: log) }
     }
 
-    /// `path.YYYYMMDD-HHMMSS`, with `-1`, `-2`... when that name is taken (two rotations in a second).
+    /// `path.YYYYMMDD-HHMMSS`, with `-1`, `-2`... for later rotations within the same second.
     static func rotatedName(_ path: String) -> String {
         var t = time_t(wallSeconds())
         var tm = Glibc.tm()
         gmtime_r(&t, &tm)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let stamp = "\(tm.tm_year + 1900)\(two(tm.tm_mon + 1))\(two(tm.tm_mday))-\(two(tm.tm_hour))\(two(tm.tm_min))\(two(tm.tm_sec))"
-        var name = "\(path).\(stamp)"
+        // After the newest of this second, never in a gap: `keep` may have deleted an older file of the same second,
+        // and a new file under its name would sort among the oldest and be deleted in place of an old one.
         var n = 0
+        let prefix = path.split(separator: "/", omittingEmptySubsequences: false).last.map { $0 + "." } ?? ""
+        for file in RotatedFiles.list(path) {
+            let name = file.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+            if let o = RotatedFiles.order(name.dropFirst(prefix.count)), o.stamp == stamp { n = max(n, o.number + 1) }
+        }
+        var name = n == 0 ? "\(path).\(stamp)" : "\(path).\(stamp)-\(n)"
         while access(name, F_OK) == 0 || access(name + ".gz", F_OK) == 0 || access(name + ".zst", F_OK) == 0 {
             n += 1
             name = "\(path).\(stamp)-\(n)"
