@@ -21,15 +21,23 @@
 ///
 /// Memory is bounded whatever the input: at most `maxFlows` flows, `maxBytesPerFlow` buffered bytes
 /// each and `maxTotalBytes` in all (buffer capacity, spares included). Bookkeeping outside the
-/// buffers is bounded by `maxFlows` too: a flow's table slot is 160 bytes (key 48, state 88, time
+/// buffers is bounded by `maxFlows` too: a flow's table slot is 184 bytes (key 48, state 112, time
 /// stamp and list links 16, free-list entry 8) and its hash entry about 70 to 105 bytes (key and slot,
-/// 52 bytes, at a load factor of 3/4 to 3/8), so about 250 bytes; a closed flow remembered for
-/// its retransmissions about 170. For the default 65,536 flows: at most about 27 MiB.
+/// 52 bytes, at a load factor of 3/4 to 3/8), so about 275 bytes, 4 more in the list of flows with a
+/// hole; a closed flow remembered for its retransmissions about 170. For the default 65,536 flows: at
+/// most about 29 MiB. Messages delivered outside their flow's segments wait in `takeFlushedMessages`'s
+/// buffer until the caller takes them (after each call): at most what the flows' buffers held.
 ///
 /// Flows joined without their SYN look for a plausible message start first (`DNSMessageBoundary`).
 /// A FIN closes the flow once every byte before it was delivered (its FIN sequence number is
 /// remembered until the idle timeout, so that retransmissions after it are dropped as duplicates);
-/// a RST forgets both directions.
+/// a RST forgets both directions, after they deliver what they hold whole.
+///
+/// Holes (bytes missing before data that arrived after them: the capture lost a segment, or it is
+/// late) wait to be filled, and are declared lost when the other side acknowledges past them (the
+/// receiver has the bytes: no retransmission will come), after `holeTimeoutNanoseconds` of capture
+/// time, when the data after them fills the window, or when the flow ends; a lost hole costs only
+/// the messages it cut (see `TCPFlow+Holes.swift`).
 public struct TCPReassembler: Sendable {
     /// The limits.
     public let configuration: Configuration
