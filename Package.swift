@@ -112,7 +112,8 @@ let package = Package(
         .testTarget(name: "SondeOutputsTests", dependencies: ["SondeOutputs", "SondeCore", "SondeDNS"]),
         .testTarget(
             name: "SondeCoreTests",
-            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")],
+            exclude: ["Resources"]
         ),
         // Runs the built binary against real software; scripts/test.sh installs it.
         .testTarget(name: "IntegrationTests", dependencies: ["sonde", "SondeFrameStreams", "SondeDnstap", "SondeDNS"]),

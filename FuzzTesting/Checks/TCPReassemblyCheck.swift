@@ -38,7 +38,11 @@ final class FuzzRegressionTests: XCTestCase {
 /// their 2-byte lengths, cut into segments that arrive reordered, repeated and overlapping after the SYNs, then
 /// the FINs. Every message must come out once, whole and in order, and both flows must close. An odd first byte
 /// is chaos: segments of four flows with any flags and sequence numbers, under small limits or the defaults;
-/// then only the limits must hold (flows, buffered bytes, message sizes).
+/// then only the limits must hold (flows, buffered bytes, message sizes). An even first byte with bit 1 set is a
+/// lossy conversation: the same, with segments left out as a lossy capture misses them and acknowledgments from
+/// the other side (which may acknowledge bytes the capture lost, never bytes it has still to see); after the end
+/// of input every message whose bytes (length prefix included) were all delivered must have come out, once and
+/// in order, and nothing else.
 enum TCPReassemblyFuzzCheck {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -75,7 +79,9 @@ enum TCPReassemblyFuzzCheck {
     static func run(_ input: UnsafeRawBufferPointer, dns: (UnsafeRawBufferPointer) throws -> Void) throws {
         var reader = Reader(bytes: input)
         let mode = reader.byte()
-        if mode & 1 == 0 {
+        if mode & 3 == 2 {
+            try lossyConversation(&reader, dns: dns)
+        } else if mode & 1 == 0 {
             try conversation(&reader, dns: dns)
         } else {
             try chaos(&reader, small: mode & 2 != 0)
@@ -145,6 +151,124 @@ enum TCPReassemblyFuzzCheck {
         try require(reassembler.flowCount == 0 && reassembler.counters.flowsClosed == 2,
                     "after both FINs \(reassembler.flowCount) flows are left, \(reassembler.counters.flowsClosed) closed")
         try require(reassembler.bufferedBytes <= reassembler.configuration.maxTotalBytes, "over the byte budget")
+    }
+
+    /// A message no offset of which but its first looks like a message start to `DNSMessageBoundary` (a stream of
+    /// them is unambiguous once a hole makes the reassembler hunt; arbitrary bytes are not, whatever a hunt does):
+    /// 256 to 1,279 bytes; an id and flags without zero bytes; one question of 1 to 3 labels of 2 to 10 letters,
+    /// type TXT, class IN; then filler bytes 0xC0 (at least 8).
+    static func dnsLikeMessage(_ reader: inout Reader) -> [UInt8] {
+        var m: [UInt8] = [reader.byte() | 0x80, reader.byte() | 0x80]
+        m += reader.byte() & 1 == 0 ? [0x01, 0x20] : [0x81, 0xA0]
+        m += [0, 1, 0, 0, 0, 0, 0, 0]
+        for _ in 0..<(1 + Int(reader.byte() % 3)) {
+            let length = 2 + Int(reader.byte() % 9)
+            m.append(UInt8(length))
+            for _ in 0..<length { m.append(0x61 + reader.byte() % 26) }
+        }
+        m += [0, 0, 0x10, 0, 1]
+        let total = 256 + reader.u16() % 1024
+        m += [UInt8](repeating: 0xC0, count: max(8, total - m.count))
+        return m
+    }
+
+    static func lossyConversation(_ reader: inout Reader, dns: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var reassembler = TCPReassembler()
+        let isns = [reader.u32(), reader.u32()]
+        var streams: [[UInt8]] = [[], []]
+        var sent: [[(start: Int, end: Int, bytes: [UInt8])]] = [[], []]
+        var pending: [[(segment: Segment, delivered: Bool, start: Int)]] = [[], []]
+        for direction in 0..<2 {
+            for _ in 0..<(1 + reader.byte() % 5) {
+                let message = dnsLikeMessage(&reader)
+                sent[direction].append((start: streams[direction].count, end: streams[direction].count + 2 + message.count, bytes: message))
+                streams[direction] += [UInt8(message.count >> 8), UInt8(message.count & 0xff)] + message
+            }
+            let stream = streams[direction]
+            var cuts: [(Segment, Int)] = []
+            var at = 0
+            while at < stream.count {
+                let length = cuts.count == 23 ? stream.count - at : min(1 + Int(reader.byte()) * 8, stream.count - at)
+                cuts.append((Segment(direction: direction, sequence: isns[direction] &+ 1 &+ UInt32(at), flags: [.ack], payload: Array(stream[at..<(at + length)])), at))
+                at += length
+            }
+            for _ in 0..<(reader.byte() % 5) {
+                let start = reader.u16() % stream.count
+                let end = min(stream.count, start + 1 + Int(reader.byte()) * 4)
+                cuts.append((Segment(direction: direction, sequence: isns[direction] &+ 1 &+ UInt32(start), flags: [.ack, .psh], payload: Array(stream[start..<end])), start))
+            }
+            cuts.append((Segment(direction: direction, sequence: isns[direction] &+ 1 &+ UInt32(stream.count), flags: [.fin, .ack], payload: []), stream.count))
+            // A fourth of the segments, about, never reach the capture.
+            let keys = cuts.map { _ in reader.byte() }
+            pending[direction] = cuts.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }.map { i in
+                (segment: cuts[i].0, delivered: keys[i] & 3 != 0, start: cuts[i].1)
+            }
+        }
+        // Which stream bytes reach the capture at all, and which have reached it so far.
+        var delivers = streams.map { [Bool](repeating: false, count: $0.count) }
+        var seen = delivers
+        for direction in 0..<2 {
+            for p in pending[direction] where p.delivered {
+                for i in p.start..<(p.start + p.segment.payload.count) { delivers[direction][i] = true }
+            }
+        }
+        // The handshake reaches the capture or not, as the input says. Without its SYN the capture joins a direction
+        // at the first data it sees: what comes before was never delivered.
+        let handshake = (0..<2).map { _ in reader.byte() & 3 != 0 }
+        for direction in 0..<2 where !handshake[direction] {
+            guard let first = pending[direction].first(where: { $0.delivered && !$0.segment.payload.isEmpty }) else { continue }
+            for i in 0..<first.start { delivers[direction][i] = false }
+        }
+        var received: [[[UInt8]]] = [[], []]
+        func take(_ message: UnsafeRawBufferPointer, direction: Int) throws {
+            try withExactCopy(message, dns)
+            received[direction].append(Array(message))
+        }
+        func takeFlushed() throws {
+            var flushed: [([UInt8], Int)] = []
+            reassembler.takeFlushedMessages { message, flow in flushed.append((Array(message), flow.sourcePort == 53 ? 1 : 0)) }
+            for (message, direction) in flushed { try message.withUnsafeBytes { try take($0, direction: direction) } }
+        }
+        for direction in 0..<2 where handshake[direction] {
+            let (from, to) = direction == 0 ? (client, server) : (server, client)
+            let (fromPort, toPort): (UInt16, UInt16) = direction == 0 ? (40000, 53) : (53, 40000)
+            reassembler.process(source: from, sourcePort: fromPort, destination: to, destinationPort: toPort, sequence: isns[direction],
+                                flags: direction == 0 ? [.syn] : [.syn, .ack], payload: UnsafeRawBufferPointer(start: nil, count: 0),
+                                timestamp: 0) { _, _ in }
+        }
+        while !pending[0].isEmpty || !pending[1].isEmpty {
+            let direction = pending[0].isEmpty ? 1 : pending[1].isEmpty ? 0 : Int(reader.byte() & 1)
+            let (segment, delivered, start) = pending[direction].removeFirst()
+            guard delivered else { continue }
+            for i in start..<(start + segment.payload.count) { seen[direction][i] = true }
+            // The other side acknowledges what its receiver has: any prefix of its stream short of the first byte
+            // the capture has still to see (the receiver cannot have it before the capture).
+            let other = 1 - direction
+            let limit = (0..<streams[other].count).first { !seen[other][$0] && delivers[other][$0] } ?? streams[other].count
+            let acknowledged = reader.byte() & 1 == 0 ? limit : Int(reader.byte()) * limit / 255
+            let (from, to) = direction == 0 ? (client, server) : (server, client)
+            let (fromPort, toPort): (UInt16, UInt16) = direction == 0 ? (40000, 53) : (53, 40000)
+            var own: [[UInt8]] = []
+            segment.payload.withUnsafeBytes { bytes in
+                withExactCopy(bytes) { payload in
+                    reassembler.process(
+                        source: from, sourcePort: fromPort, destination: to, destinationPort: toPort, sequence: segment.sequence,
+                        acknowledgment: isns[other] &+ 1 &+ UInt32(acknowledged), flags: segment.flags, payload: payload, timestamp: 0
+                    ) { message, _ in own.append(Array(message)) }
+                }
+            }
+            for message in own { try message.withUnsafeBytes { try take($0, direction: direction) } }
+            try takeFlushed()
+        }
+        reassembler.finish()
+        try takeFlushed()
+        for direction in 0..<2 {
+            let whole = sent[direction].filter { m in (m.start..<m.end).allSatisfy { delivers[direction][$0] } }.map(\.bytes)
+            try require(received[direction] == whole,
+                        "direction \(direction): whole messages \(whole.map(\.count)) bytes, received \(received[direction].map(\.count)); counters \(reassembler.counters)")
+        }
+        try require(reassembler.flowCount == 0 && reassembler.bufferedBytes <= reassembler.configuration.maxTotalBytes,
+                    "after the end \(reassembler.flowCount) flows are left")
     }
 
     static func chaos(_ reader: inout Reader, small: Bool) throws {

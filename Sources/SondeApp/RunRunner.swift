@@ -197,7 +197,9 @@ public enum RunRunner {
                 if let s = c.sample { notes.append("sampling \(s)") }
                 if c.dedupWindow > 0 { notes.append("deduplicating within \(c.dedupWindow) ms") }
                 if !c.promiscuous { notes.append("not promiscuous") }
-                log("sonde: capturing on \(c.interface), filter \"\(input.filterExpression)\"\(notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")")
+                // The default filter is Sonde's own program; an expression is libpcap's.
+                let filter = c.filter == nil ? "built-in filter (no libpcap)" : "filter"
+                log("sonde: capturing on \(c.interface), \(filter) \"\(input.filterExpression)\"\(notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")")
             }
         } catch {
             for s in started { s.stop() }
@@ -249,6 +251,8 @@ public enum RunRunner {
                     .init("sonde_capture_packets_total", value, labels: labels + [("outcome", outcome)],
                           help: "Decoded packets by outcome."))
             }
+            out.append(.init("sonde_capture_tcp_holes_total", d.tcpHoles, labels: labels, help: "Holes in TCP streams declared lost (skipped, the stream carried on)."))
+            out.append(.init("sonde_capture_tcp_hole_bytes_total", d.tcpHoleBytes, labels: labels, help: "Bytes in the TCP holes declared lost."))
         }
         for (i, input) in inputs.enumerated() {
             let labels = [("input", "\(i)")]

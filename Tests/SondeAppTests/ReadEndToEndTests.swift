@@ -54,6 +54,21 @@ final class ReadEndToEndTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("top qnames:"))
     }
 
+    /// A capture whose TCP streams lost a third of their segments in a run each way (Tests/SondeCoreTests/Resources/
+    /// TCPGaps): `sonde read` emits every message captured whole, those after the holes included, and counts the holes.
+    func testACaptureWithHolesGivesEveryWholeMessageAndCountsTheHoles() throws {
+        let capture = Self.repo.appendingPathComponent("Tests/SondeCoreTests/Resources/TCPGaps/gap-large-both.pcap").path
+        let r = try sonde(["read", "-f", "json", "--summary-format", "json", capture])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: capture + ".expected.json"))) as? [String: Any])
+        let whole = try XCTUnwrap(expected["messages"] as? [[String: Any]]).filter { $0["whole"] as? Bool == true }
+        let events = r.stdout.split(separator: "\n")
+        XCTAssertEqual(events.count, whole.count)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data((r.stderr.split(separator: "\n").last { $0.hasPrefix("{") } ?? "").utf8)) as? [String: Any])
+        XCTAssertEqual(summary["tcp_holes"] as? Int, 2)
+        XCTAssertGreaterThan(summary["tcp_hole_bytes"] as? Int ?? 0, 10_000)
+    }
+
     func testReplaySpeedKeepsTheCapturedPace() throws {
         // The sample spans 1.016 s: at 4× it takes a quarter of that, with the same events.
         let start = Date()

@@ -85,6 +85,11 @@ struct ReferenceMessage {
 func loadReference(_ url: URL) throws -> [ReferenceMessage] {
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: url.path + ".tshark.json")))
     guard let frames = json as? [[String: [String]]] else { throw XCTSkip("unexpected reference format") }
+    return referenceMessages(frames)
+}
+
+/// The messages of tshark's `-T json -e …` frames (`{field: [values]}` each, one value per message in the frame).
+func referenceMessages(_ frames: [[String: [String]]]) -> [ReferenceMessage] {
     var out: [ReferenceMessage] = []
     for f in frames {
         let ids = f["dns.id"] ?? []

@@ -55,7 +55,9 @@ final class BPFCompilerTests: XCTestCase {
 
 /// A classic BPF interpreter (the kernel's semantics: an out-of-range load rejects the packet).
 enum BPF {
-    static func run(_ program: [BPFInstruction], _ packet: [UInt8]) -> Bool {
+    /// Runs `program` on `packet`; `protocol` is what an ancillary load of the socket buffer's protocol gives
+    /// (`SKF_AD_PROTOCOL`, the EtherType: a cooked socket's filter reads it there).
+    static func run(_ program: [BPFInstruction], _ packet: [UInt8], protocol etherType: UInt16 = 0) -> Bool {
         var a: UInt32 = 0
         var x: UInt32 = 0
         var memory = [UInt32](repeating: 0, count: 16)
@@ -75,6 +77,10 @@ enum BPF {
                 var v: UInt32
                 switch i.code & 0xE0 {
                 case 0x00: v = i.k
+                case 0x20 where i.k >= 0xFFFF_F000:
+                    // Ancillary data (<linux/filter.h> SKF_AD_OFF + n): only the protocol is used.
+                    guard i.k == 0xFFFF_F000 else { return false }
+                    v = UInt32(etherType)
                 case 0x20: guard let l = load(Int(i.k), size) else { return false }; v = l
                 case 0x40: guard let l = load(Int(x) + Int(i.k), size) else { return false }; v = l
                 case 0x60: v = memory[Int(i.k)]

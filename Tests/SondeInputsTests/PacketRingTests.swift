@@ -26,21 +26,32 @@ final class PacketRingTests: XCTestCase {
             p.storeBytes(of: UInt16(mac), toByteOffset: 24, as: UInt16.self)
             p.storeBytes(of: UInt16(mac + 14), toByteOffset: 26, as: UInt16.self)
             p.storeBytes(of: i == 1 ? 4 : 0, toByteOffset: 58, as: UInt8.self)  // PACKET_OUTGOING
+            // sockaddr_ll: protocol (network order), ifindex, hatype
+            p.storeBytes(of: (i == 0 ? UInt16(0x0800) : 0x86DD).bigEndian, toByteOffset: 50, as: UInt16.self)
+            p.storeBytes(of: Int32(7 + i), toByteOffset: 52, as: Int32.self)
+            p.storeBytes(of: UInt16(1), toByteOffset: 56, as: UInt16.self)
+            if i == 1 {
+                // TP_STATUS_VLAN_VALID and tp_vlan_tci: priority 5, VLAN 42
+                p.storeBytes(of: UInt32(1 | 1 << 4), toByteOffset: 20, as: UInt32.self)
+                p.storeBytes(of: UInt32(5 << 13 | 42), toByteOffset: 32, as: UInt32.self)
+            }
             f.withUnsafeBytes { (p + mac).copyMemory(from: $0.baseAddress!, byteCount: f.count) }
             offset += next
         }
         XCTAssertEqual(PacketRing.status(block), 1)
-        var seen: [([UInt8], Int, Int, Int64, Bool)] = []
-        PacketRing.forEachPacket(in: block) { frame, length, network, timestamp, outgoing in
-            seen.append((Array(frame), length, network, timestamp, outgoing))
-        }
+        var seen: [([UInt8], PacketRing.PacketInfo)] = []
+        PacketRing.forEachPacket(in: block) { frame, info in seen.append((Array(frame), info)) }
         XCTAssertEqual(seen.count, 2)
-        for (i, s) in seen.enumerated() {
-            XCTAssertEqual(s.0, frames[i])
-            XCTAssertEqual(s.1, frames[i].count + 100)
-            XCTAssertEqual(s.2, 14)
-            XCTAssertEqual(s.3, Int64(1_700_000_000 + i) * 1_000_000_000 + Int64(500 + i))
-            XCTAssertEqual(s.4, i == 1)
+        for (i, (frame, info)) in seen.enumerated() {
+            XCTAssertEqual(frame, frames[i])
+            XCTAssertEqual(info.wireLength, frames[i].count + 100)
+            XCTAssertEqual(info.network, 14)
+            XCTAssertEqual(info.timestamp, Int64(1_700_000_000 + i) * 1_000_000_000 + Int64(500 + i))
+            XCTAssertEqual(info.isOutgoing, i == 1)
+            XCTAssertEqual(info.etherType, i == 0 ? 0x0800 : 0x86DD)
+            XCTAssertEqual(info.interfaceIndex, Int32(7 + i))
+            XCTAssertEqual(info.hardwareType, 1)
+            XCTAssertEqual(info.vlan, i == 1 ? 5 << 13 | 42 : nil)
         }
     }
 
@@ -50,9 +61,10 @@ final class PacketRingTests: XCTestCase {
         }
         XCTAssertEqual(try PacketRing.link(of: "lo").linkType, 1)
         XCTAssertEqual(try PacketRing.link(of: "lo").isLoopback, true)
-        XCTAssertThrowsError(try PacketRing.link(of: "any")) { error in
-            XCTAssertTrue("\(error)".contains("name the interfaces"), "\(error)")
-        }
+        let any = try? PacketRing.link(of: "any")
+        XCTAssertEqual(any?.isCooked, true)
+        XCTAssertEqual(any?.frame, .cooked)
+        XCTAssertEqual(try PacketRing.link(of: "lo").frame, .ethernet)
     }
 }
 #endif

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # install.sh: installs what the reference checks need — the tools and files from Debian (the public suffix list,
-# the compressors, time zones) and the Python packages the tests compare Sonde with (yacryptopan,
+# the compressors, time zones, tshark for the DNS-over-TCP captures with holes) and the Python packages the tests compare Sonde with (yacryptopan,
 # publicsuffixlist, maxminddb with the GeoLite2 database, mmdb-writer). Does nothing when all are present. Run as
 # root (apt-get); pip installs for the python3 on the PATH.
 set -euo pipefail
-pkgs=(publicsuffix gzip zstd xz-utils lz4 bzip2 tzdata python3 python3-pip)
+pkgs=(publicsuffix gzip zstd xz-utils lz4 bzip2 tzdata tshark python3 python3-pip)
 missing=$( { dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null || true; } | awk '$2 == "installed" { print $1 }' |
           sort | comm -13 - <(printf '%s\n' "${pkgs[@]}" | sort) | tr '\n' ' ')
 if [ -n "$missing" ]; then

@@ -256,6 +256,8 @@ public struct ConfigurationLoader {
                 if let f: LogFormat = choice(node, name) { configuration.logFormat = f }
             case "SONDE_CONFIG", "SONDE_API_KEY", "SONDE_API_PASSWORD":
                 break  // read by the command line before the file is loaded
+            case "SONDE_NO_LIBPCAP":
+                break  // read by the live capture: libpcap is never loaded
             default:
                 issues.append(
                     ConfigurationIssue(

@@ -68,7 +68,7 @@ public enum ConfigurationReference {
                                             # check the server against it (default: the system's trust store)
             tls_verify: true                # dialling: check the server's certificate    flag --tls-ca
           - kind: capture                   # live capture (Linux AF_PACKET ring)      flag --interface (repeatable)
-            interface: eth0
+            interface: eth0                 # any: every interface, each event says its own
             filter: <DNS ports and fragments> # tcpdump expression, compiled by libpcap   flag --filter
             promiscuous: true               #                               flag --no-promiscuous
             fanout: 1                       # threads sharing the interface by flow     flag --fanout

@@ -100,6 +100,11 @@ public struct DNSEvent: Sendable {
     public var querySize: Int32 = 0
     /// Where the event stands in a transaction, when matching says.
     public var transaction: Transaction = .none
+    /// The capture interface the packet came in on, as an index into ``InterfaceNames``; 0 when not
+    /// known (files, dnstap).
+    public var interface: UInt16 = 0
+    /// The VLAN identifier (12 bits) of the innermost 802.1Q tag, when `markers` has ``EventMarkers/vlanTagged``.
+    public var vlan: UInt16 = 0
     /// The decoded message.
     public var layout: MessageLayout
     /// For an event from dnstap: where its dnstap frame is in the batch storage (-1 otherwise) and the decoded
@@ -144,6 +149,9 @@ public struct DNSEvent: Sendable {
 }
 
 extension EventMarkers {
+    /// The frame carried an 802.1Q / 802.1ad tag (in the frame, or stripped by the kernel into the capture
+    /// ring's metadata): its VLAN identifier is the event's `vlan`.
+    @inlinable public static var vlanTagged: EventMarkers { EventMarkers(rawValue: 1 << 5) }
     /// A transform changed the event's addresses: writers that could copy the original bytes (dnstap frames) must
     /// write it anew.
     @inlinable public static var rewritten: EventMarkers { EventMarkers(rawValue: 1 << 4) }

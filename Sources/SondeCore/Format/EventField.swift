@@ -45,6 +45,8 @@ enum FieldID: String, CaseIterable, Sendable {
     case edns_options = "edns.options"
     case latency, transaction, query_time, query_size, response_time
     case capture_truncated, tcp_reassembled, ip_defragmented
+    /// The capture interface and the VLAN.
+    case interface, vlan
     case dnstap_type, version, query_zone, http_protocol, extra, policy
     case malformed, error
     case qname_original, tld, etld_plus_one

@@ -238,6 +238,17 @@ public enum EventSerializer {
         if e.markers.contains(.ipDefragmented) {
             emitter.key("ip_defragmented", into: &out); emitter.bool(true, into: &out)
         }
+        if e.interface != 0 {
+            emitter.key("interface", into: &out)
+            emitter.beginScalar(into: &out)
+            out.append(UInt8(ascii: "\""))
+            out.append(InterfaceNames.escaped(e.interface))
+            out.append(UInt8(ascii: "\""))
+        }
+        if e.markers.contains(.vlanTagged) {
+            emitter.key("vlan", into: &out)
+            emitter.number(UInt64(e.vlan), into: &out)
+        }
         emitter.key("malformed", into: &out)
         emitter.bool(l.isMalformed, into: &out)
         if let reason = l.errorReason {

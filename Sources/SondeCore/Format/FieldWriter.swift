@@ -114,6 +114,11 @@ enum FieldWriter {
         case .capture_truncated: bool(e.pointee.markers.contains(.captureTruncated), &out)
         case .tcp_reassembled: bool(e.pointee.markers.contains(.tcpReassembled), &out)
         case .ip_defragmented: bool(e.pointee.markers.contains(.ipDefragmented), &out)
+        case .interface:
+            guard e.pointee.interface != 0 else { return absent(style, &out) }
+            text(style, &out, escaped: true) { $0.append(InterfaceNames.escaped(e.pointee.interface)) }
+        case .vlan:
+            e.pointee.markers.contains(.vlanTagged) ? out.appendDecimal(UInt64(e.pointee.vlan)) : absent(style, &out)
         case .malformed: bool(l.isMalformed, &out)
         case .error:
             guard let reason = l.errorReason else { return absent(style, &out) }

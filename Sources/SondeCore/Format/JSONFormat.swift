@@ -198,7 +198,7 @@ public enum JSONFormat {
             writeSeconds(event.pointee.latency, to: &c)
         }
         if event.pointee.hasDnstap { writeDnstap(event, message, timeAt: timeAt, context: &context, c: &c, into: &out) }
-        if event.pointee.transaction == .none && event.pointee.markers.rawValue == 0 && !l.isMalformed {
+        if event.pointee.transaction == .none && event.pointee.markers.rawValue == 0 && event.pointee.interface == 0 && !l.isMalformed {
             c.append(",\"malformed\":false}\n")
             out.commit(c)
             return
@@ -220,6 +220,7 @@ public enum JSONFormat {
             if event.pointee.markers.contains(.tcpReassembled) { out.append(",\"tcp_reassembled\":true") }
             if event.pointee.markers.contains(.ipDefragmented) { out.append(",\"ip_defragmented\":true") }
         }
+        writeCapturePoint(event, into: &out)
         if let reason = l.errorReason {
             out.append(",\"malformed\":true,\"error\":\"")
             let start = out.count
@@ -228,6 +229,20 @@ public enum JSONFormat {
             out.append("\"}\n")
         } else {
             out.append(",\"malformed\":false}\n")
+        }
+    }
+
+    /// `interface` and `vlan`, when the capture knew them.
+    @inline(__always)
+    static func writeCapturePoint(_ event: UnsafePointer<DNSEvent>, into out: inout OutputBuffer) {
+        if event.pointee.interface != 0 {
+            out.append(",\"interface\":\"")
+            out.append(InterfaceNames.escaped(event.pointee.interface))
+            out.append(UInt8(ascii: "\""))
+        }
+        if event.pointee.markers.contains(.vlanTagged) {
+            out.append(",\"vlan\":")
+            out.appendDecimal(UInt64(event.pointee.vlan))
         }
     }
 

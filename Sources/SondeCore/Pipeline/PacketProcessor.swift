@@ -19,6 +19,11 @@ public struct PacketProcessor {
     /// read and fragments are counted (to measure what reassembly costs, or to save its memory).
     public var reassemble: Bool
     var packetsSinceExpiry = 0
+    /// Where the packet being processed was captured: its interface (``InterfaceNames`` index, 0 unknown) and the
+    /// VLAN tag the kernel took off it (`vlanTagged` set), stamped on its events.
+    var interface: UInt16 = 0
+    var strippedVLAN: UInt16 = 0
+    var strippedVLANValid = false
 
     /// A processor for packets on `ports`.
     public init(
@@ -37,6 +42,29 @@ public struct PacketProcessor {
         packet: UnsafeRawBufferPointer, originalLength: Int, linkType: UInt32, timestamp: Int64,
         into batch: inout EventBatch, counters: inout DecodeCounters
     ) {
+        interface = 0
+        strippedVLANValid = false
+        processPacket(packet, originalLength, linkType, timestamp, &batch, &counters)
+    }
+
+    /// Decodes one packet of a live capture and appends its DNS messages to `batch`: `interface` is the
+    /// ``InterfaceNames`` index of the interface it came in on, `vlan` the 802.1Q tag control information the
+    /// kernel stripped from it (the ring's metadata), if any.
+    public mutating func process(
+        packet: UnsafeRawBufferPointer, originalLength: Int, linkType: UInt32, timestamp: Int64, interface: UInt16,
+        vlan: UInt16?, into batch: inout EventBatch, counters: inout DecodeCounters
+    ) {
+        self.interface = interface
+        strippedVLANValid = vlan != nil
+        strippedVLAN = (vlan ?? 0) & 0x0fff
+        processPacket(packet, originalLength, linkType, timestamp, &batch, &counters)
+    }
+
+    @inline(__always)
+    mutating func processPacket(
+        _ packet: UnsafeRawBufferPointer, _ originalLength: Int, _ linkType: UInt32, _ timestamp: Int64,
+        _ batch: inout EventBatch, _ counters: inout DecodeCounters
+    ) {
         counters.packets &+= 1
         counters.bytes &+= UInt64(packet.count)
         packetsSinceExpiry &+= 1
@@ -44,6 +72,7 @@ public struct PacketProcessor {
             packetsSinceExpiry = 0
             tcp.expire(now: timestamp)
             fragments.expire(now: timestamp)
+            takeFlushed(&batch)
         }
         let p = decoder.decode(linkType: linkType, packet: packet, originalLength: originalLength)
         switch p.kind {
@@ -59,14 +88,19 @@ public struct PacketProcessor {
             // A completed datagram is rare: copying it out of the defragmenter keeps the two state machines apart.
             var datagram: [UInt8]? = nil
             var upper: UInt8 = 0
+            let vlanTag = p.vlanTagCount
+            let vlanID = p.vlanID
             fragments.process(p, bytes: packet, timestamp: timestamp) { payload, ipProtocol in
                 datagram = Array(payload)
                 upper = ipProtocol
             }
             guard let datagram else { return }
             datagram.withUnsafeBytes { payload in
-                let d = decoder.decodeDatagram(
+                var d = decoder.decodeDatagram(
                     family: p.family, source: p.source, destination: p.destination, ipProtocol: upper, payload: payload)
+                // The last fragment's tags stand for the datagram's.
+                d.vlanTagCount = vlanTag
+                d.vlanID = vlanID
                 switch d.kind {
                 case .dns: handleDNS(d, payload, timestamp, .ipDefragmented, &batch, &counters)
                 case .icmpQuotedDNS: counters.icmpQuotedDNS &+= 1
@@ -89,6 +123,15 @@ public struct PacketProcessor {
             timestamp: timestamp, input: input, transport: p.transport == .tcp ? .tcp : .udp,
             markers: p.captureTruncated ? markers.union(.captureTruncated) : markers,
             source: p.source, destination: p.destination, sourcePort: p.sourcePort, destinationPort: p.destinationPort)
+        event.interface = interface
+        // The innermost tag: one left in the frame is inside the one the kernel stripped.
+        if p.vlanTagCount > 0 {
+            event.vlan = p.vlanID
+            event.markers.insert(.vlanTagged)
+        } else if strippedVLANValid {
+            event.vlan = strippedVLAN
+            event.markers.insert(.vlanTagged)
+        }
         if p.transport == .udp {
             counters.dnsPackets &+= 1
             if p.captureTruncated { counters.captureTruncated &+= 1 }
@@ -108,9 +151,12 @@ public struct PacketProcessor {
             return
         }
         var found = 0
+        // The flow keeps where its last segment was captured, for messages it delivers later (`takeFlushed`).
+        let tag = UInt32(event.interface) << 16 | (event.markers.contains(.vlanTagged) ? 0x8000 | UInt32(event.vlan) : 0)
         tcp.process(
             source: p.source, sourcePort: p.sourcePort, destination: p.destination, destinationPort: p.destinationPort,
-            sequence: p.tcpSequence, flags: p.tcpFlags, payload: payload, timestamp: timestamp
+            sequence: p.tcpSequence, acknowledgment: p.tcpFlags.contains(.ack) ? p.tcpAcknowledgment : nil,
+            flags: p.tcpFlags, payload: payload, timestamp: timestamp, tag: tag
         ) { message, reassembled in
             var e = event
             if reassembled { e.markers.insert(.tcpReassembled) }
@@ -118,6 +164,8 @@ public struct PacketProcessor {
             batch.append(e, message: message)
             found &+= 1
         }
+        if timestamp >= tcp.holeDeadline { tcp.expireHoles(now: timestamp) }
+        if tcp.hasFlushedMessages { takeFlushed(&batch) }
         if found > 0 {
             counters.dnsPackets &+= 1
         } else if payload.count > 0 {
@@ -149,6 +197,40 @@ public struct PacketProcessor {
         if found > 0 { counters.dnsPackets &+= 1 } else { counters.tcpIncomplete &+= 1 }
     }
 
+    /// Appends the messages the TCP reassembler delivered outside their own flow's segments (a hole declared lost
+    /// by the other direction's acknowledgment or by its timeout, a flow evicted, timed out or ended), each with its
+    /// flow's addresses and the time and capture point of the flow's last segment.
+    mutating func takeFlushed(_ batch: inout EventBatch) {
+        let input = self.input
+        tcp.takeFlushedMessages { message, flow in
+            var e = DNSEvent(
+                timestamp: flow.timestamp, input: input, transport: .tcp, markers: .tcpReassembled, source: flow.source,
+                destination: flow.destination, sourcePort: flow.sourcePort, destinationPort: flow.destinationPort)
+            e.interface = UInt16(truncatingIfNeeded: flow.tag >> 16)
+            if flow.tag & 0x8000 != 0 {
+                e.vlan = UInt16(truncatingIfNeeded: flow.tag) & 0x0fff
+                e.markers.insert(.vlanTagged)
+            }
+            e.layout = MessageLayout(decoding: message)
+            batch.append(e, message: message)
+        }
+    }
+
+    /// The end of the input: every TCP flow delivers the messages it holds whole (its holes declared lost, counted)
+    /// into `batch`, and is forgotten. Call once, after the last packet.
+    public mutating func flush(into batch: inout EventBatch) {
+        tcp.finish()
+        takeFlushed(&batch)
+    }
+
+    /// Time passed with no packet (a live capture waiting on a quiet link): flows idle and holes waiting for longer
+    /// than their timeouts as of `now` (capture time) deliver what they hold into `batch`.
+    public mutating func expire(now: Int64, into batch: inout EventBatch) {
+        tcp.expire(now: now)
+        fragments.expire(now: now)
+        takeFlushed(&batch)
+    }
+
     /// Copies the reassemblers' counters into `counters` (at the end of a run, or for a report).
     public func finish(counters: inout DecodeCounters) {
         let t = tcp.counters
@@ -157,6 +239,8 @@ public struct PacketProcessor {
         counters.tcpMessagesDropped = UInt64(t.messagesDroppedLimit)
         counters.tcpFlowsEvicted = UInt64(t.flowsEvicted)
         counters.tcpFlowsTimedOut = UInt64(t.flowsTimedOut)
+        counters.tcpHoles = UInt64(t.gapsSkipped)
+        counters.tcpHoleBytes = UInt64(t.gapBytesSkipped)
         let f = fragments.counters
         counters.ipDatagramsReassembled = UInt64(f.datagramsReassembled)
         counters.ipDatagramsTimedOut = UInt64(f.datagramsTimedOut)

@@ -26,6 +26,10 @@ public struct DecodeCounters: Sendable, Hashable {
     /// TCP flows dropped to stay within the flow or memory limits, and flows that went idle with data pending.
     public var tcpFlowsEvicted: UInt64 = 0
     public var tcpFlowsTimedOut: UInt64 = 0
+    /// Holes in TCP streams declared lost (the capture missed segments the receiver got, or they never came): each
+    /// cost only the messages it cut, and the bytes in them (part of `tcpBytesSkipped`).
+    public var tcpHoles: UInt64 = 0
+    public var tcpHoleBytes: UInt64 = 0
     /// IP datagrams put together from fragments.
     public var ipDatagramsReassembled: UInt64 = 0
     /// Datagrams whose missing fragments never came.
@@ -58,6 +62,8 @@ public struct DecodeCounters: Sendable, Hashable {
         tcpMessagesDropped += o.tcpMessagesDropped
         tcpFlowsEvicted += o.tcpFlowsEvicted
         tcpFlowsTimedOut += o.tcpFlowsTimedOut
+        tcpHoles += o.tcpHoles
+        tcpHoleBytes += o.tcpHoleBytes
         ipDatagramsReassembled += o.ipDatagramsReassembled
         ipDatagramsTimedOut += o.ipDatagramsTimedOut
         ipDatagramsDiscarded += o.ipDatagramsDiscarded

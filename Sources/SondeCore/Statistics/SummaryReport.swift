@@ -91,7 +91,7 @@ public struct SummaryReport {
                 "packets:   DNS \(Self.grouped(d.dnsPackets)), TCP without payload \(Self.grouped(d.tcpControl)), not DNS \(Self.grouped(d.notDNS)), ICMP-quoted DNS \(Self.grouped(d.icmpQuotedDNS)), undecodable \(Self.grouped(d.malformedPackets + d.unsupportedLinkType))"
             )
             lines.append(
-                "TCP:       messages reassembled \(Self.grouped(d.tcpMessagesReassembled)), segments waiting \(Self.grouped(d.tcpIncomplete)), bytes skipped \(Self.grouped(d.tcpBytesSkipped)), messages over limit \(Self.grouped(d.tcpMessagesDropped)), flows evicted \(Self.grouped(d.tcpFlowsEvicted)), timed out \(Self.grouped(d.tcpFlowsTimedOut))"
+                "TCP:       messages reassembled \(Self.grouped(d.tcpMessagesReassembled)), segments waiting \(Self.grouped(d.tcpIncomplete)), bytes skipped \(Self.grouped(d.tcpBytesSkipped)), messages over limit \(Self.grouped(d.tcpMessagesDropped)), flows evicted \(Self.grouped(d.tcpFlowsEvicted)), timed out \(Self.grouped(d.tcpFlowsTimedOut)); holes \(Self.grouped(d.tcpHoles)) (\(Self.grouped(d.tcpHoleBytes)) bytes)"
             )
             lines.append(
                 "IP:        fragments \(Self.grouped(d.ipFragments)), datagrams reassembled \(Self.grouped(d.ipDatagramsReassembled)), timed out \(Self.grouped(d.ipDatagramsTimedOut)), discarded \(Self.grouped(d.ipDatagramsDiscarded)); cut by snap length \(Self.grouped(d.captureTruncated))"
@@ -164,6 +164,8 @@ public struct SummaryReport {
         fields.append("\"tcp_messages_dropped\":\(d.tcpMessagesDropped)")
         fields.append("\"tcp_flows_evicted\":\(d.tcpFlowsEvicted)")
         fields.append("\"tcp_flows_timed_out\":\(d.tcpFlowsTimedOut)")
+        fields.append("\"tcp_holes\":\(d.tcpHoles)")
+        fields.append("\"tcp_hole_bytes\":\(d.tcpHoleBytes)")
         fields.append("\"ip_datagrams_reassembled\":\(d.ipDatagramsReassembled)")
         fields.append("\"ip_datagrams_timed_out\":\(d.ipDatagramsTimedOut)")
         fields.append("\"ip_datagrams_discarded\":\(d.ipDatagramsDiscarded)")

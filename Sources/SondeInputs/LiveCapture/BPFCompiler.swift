@@ -35,8 +35,17 @@ public enum BPFCompiler {
     typealias FreeCode = @convention(c) (UnsafeMutableRawPointer?) -> Void
     typealias Close = @convention(c) (OpaquePointer?) -> Void
 
-    /// Compiles `expression` for frames of `linkType` (`LINKTYPE_ETHERNET` 1 or `LINKTYPE_RAW` 101).
+    /// Set (to anything) in the environment, libpcap is never loaded, as on a machine without it: the built-in
+    /// default filter still works, a `--filter` expression is an error. For tests that prove the default capture
+    /// needs no libpcap.
+    static let disableVariable = "SONDE_NO_LIBPCAP"
+
+    /// Compiles `expression` for frames of `linkType` (`LINKTYPE_ETHERNET` 1 or `LINKTYPE_RAW` 101; a cooked
+    /// capture on `any` hands the filter the IP header, so it uses raw IP too).
     public static func compile(_ expression: String, linkType: UInt32) throws -> [BPFInstruction] {
+        if getenv(disableVariable) != nil {
+            throw SondeError("a --filter expression is compiled by libpcap, which is switched off (\(disableVariable) is set); without --filter Sonde uses its own filter")
+        }
         var handle: UnsafeMutableRawPointer? = nil
         for name in libraries {
             handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)

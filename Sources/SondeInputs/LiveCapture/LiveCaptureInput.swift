@@ -83,7 +83,13 @@ public final class LiveCaptureInput: @unchecked Sendable {
     /// Opens the rings (so every error surfaces here, on the caller's thread) and starts the threads.
     public func start() throws {
         let link = try PacketRing.link(of: configuration.interface)
-        let program = try BPFCompiler.compile(filterExpression, linkType: link.linkType)
+        // The default filter is Sonde's own program; only a filter expression needs libpcap.
+        let program: [BPFInstruction]
+        if configuration.filter == nil {
+            program = try DNSFilterProgram.make(ports: settings.ports, frame: link.frame)
+        } else {
+            program = try BPFCompiler.compile(filterExpression, linkType: link.linkType)
+        }
         let group: UInt16? =
             configuration.fanout > 1
             ? UInt16(truncatingIfNeeded: getpid()) &+ Self.fanoutGroups.loadThenWrappingIncrement(ordering: .relaxed) : nil
@@ -123,6 +129,10 @@ public final class LiveCaptureInput: @unchecked Sendable {
         let batchSize = settings.batchSize
         let linkType = ring.link.linkType
         let loopback = ring.link.isLoopback
+        let cooked = ring.link.isCooked
+        // A named interface is every packet's; `any` says per packet (`sll_ifindex`).
+        let fixedInterface = cooked ? 0 : InterfaceNames.index(of: configuration.interface)
+        var interfaces = InterfaceIndexCache()
         let deduplicator = self.deduplicator
         let consumer = sink.makeConsumer()
 
@@ -167,6 +177,9 @@ public final class LiveCaptureInput: @unchecked Sendable {
             }
             guard let block = next else {
                 if draining && SondeThread.now() >= drainUntil { break }
+                // A quiet link: flows and holes still time out, on the clock the kernel stamps packets with.
+                processor.expire(now: Self.realtimeNow(), into: &batch)
+                if !batch.isEmpty { emit(&batch) }
                 publish()
                 continue
             }
@@ -175,12 +188,28 @@ public final class LiveCaptureInput: @unchecked Sendable {
                 log("sonde: \(configuration.interface): capturing again")
             }
             capture.blocks &+= 1
-            PacketRing.forEachPacket(in: block) { frame, length, network, timestamp, outgoing in
+            PacketRing.forEachPacket(in: block) { frame, info in
                 capture.received &+= 1
-                if outgoing && loopback {
+                var interface = fixedInterface
+                var vlan = info.vlan
+                var packet = frame
+                if cooked {
+                    interface = interfaces.index(of: info.interfaceIndex)
+                    if info.isOutgoing && info.hardwareType == PacketRing.arphrdLoopbackType {
+                        capture.loopbackCopies &+= 1
+                        return
+                    }
+                    // An inner 802.1Q tag the kernel left in place (the outer one is `info.vlan`): the innermost.
+                    if Self.startsWithInnerTag(frame, etherType: info.etherType, wireLength: info.wireLength) {
+                        vlan = UInt16(bigEndian: frame.loadUnaligned(fromByteOffset: 0, as: UInt16.self))
+                        packet = UnsafeRawBufferPointer(rebasing: frame[4...])
+                    }
+                } else if info.isOutgoing && loopback {
                     capture.loopbackCopies &+= 1
                     return
                 }
+                let network = cooked ? 0 : info.network
+                let timestamp = info.timestamp
                 if let sample {
                     let keep = sampleIndex < sample.keep
                     sampleIndex = sampleIndex + 1 == sample.of ? 0 : sampleIndex + 1
@@ -189,26 +218,36 @@ public final class LiveCaptureInput: @unchecked Sendable {
                         return
                     }
                 }
-                if let deduplicator, network < frame.count,
-                    deduplicator.isDuplicate(network: UnsafeRawBufferPointer(rebasing: frame[network...]), timestamp: timestamp)
+                if let deduplicator, network < packet.count,
+                    deduplicator.isDuplicate(network: UnsafeRawBufferPointer(rebasing: packet[network...]), timestamp: timestamp)
                 {
                     capture.duplicates &+= 1
                     return
                 }
                 processor.process(
-                    packet: frame, originalLength: length, linkType: linkType, timestamp: timestamp, into: &batch,
-                    counters: &decode)
+                    packet: packet, originalLength: info.wireLength, linkType: linkType, timestamp: timestamp,
+                    interface: interface, vlan: vlan, into: &batch, counters: &decode)
                 if batch.count >= batchSize { emit(&batch) }
             }
             ring.release(block)
             if !batch.isEmpty { emit(&batch) }
             publish()
         }
+        // What the TCP streams still hold whole comes out before the matcher's last word.
+        processor.flush(into: &batch)
+        if !batch.isEmpty { emit(&batch) }
         if let matcher {
             matcher.finish()
             matcher.takeRetired { consumer.consume(&$0) }
         }
         publish()
+    }
+
+    /// `CLOCK_REALTIME` in nanoseconds: the clock of the ring's time stamps.
+    static func realtimeNow() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
     }
 
     final class ThreadBody {

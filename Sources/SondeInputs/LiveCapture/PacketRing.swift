@@ -32,31 +32,62 @@ final class PacketRing {
     static let fanoutFlagDefrag: Int32 = 0x8000
     static let soAttachFilter: Int32 = 26
     static let tpStatusUser: UInt32 = 1
+    static let tpStatusVLANValid: UInt32 = 1 << 4
     static let packetOutgoing: UInt8 = 4
     // ARPHRD_ (<linux/if_arp.h>)
     static let arphrdEther: Int = 1
     static let arphrdLoopback: Int = 772
+    static let arphrdLoopbackType: UInt16 = 772
     static let arphrdNone: Int = 0xFFFE
     static let arphrdRawIP: Int = 519
     static let arphrdIPGRE: Int = 778
 
     /// What kind of link an interface is, read once per capture (``link(of:)``).
     struct Link: Sendable {
-        /// The capture's link type (`LINKTYPE_…`), from the interface's hardware type.
+        /// The capture's link type (`LINKTYPE_…`), from the interface's hardware type; raw IP for `any`.
         var linkType: UInt32
         /// Whether the interface is a loopback (every packet appears twice: leaving and arriving).
         var isLoopback: Bool
+        /// Cooked capture (`any`): a `SOCK_DGRAM` socket on every interface, whose frames start at the network
+        /// header; the interface, its hardware type and the EtherType of each packet are in its `sockaddr_ll`.
+        var isCooked = false
+
+        /// What precedes the IP header in what the kernel filter sees.
+        var frame: DNSFilterProgram.Frame { isCooked ? .cooked : linkType == 1 ? .ethernet : .raw }
+    }
+
+    /// What the ring says about one packet besides its bytes (`tpacket3_hdr` and its `sockaddr_ll`).
+    struct PacketInfo {
+        /// Length on the wire.
+        var wireLength: Int
+        /// Offset of the network header in the frame.
+        var network: Int
+        /// Capture time, nanoseconds since the epoch.
+        var timestamp: Int64
+        /// `sll_pkttype`: `PACKET_OUTGOING` (4) for a packet this host sent.
+        var packetType: UInt8
+        /// `sll_ifindex`, `sll_hatype` and `sll_protocol` (host order): where it came in, on what kind of link,
+        /// and its EtherType.
+        var interfaceIndex: Int32
+        var hardwareType: UInt16
+        var etherType: UInt16
+        /// The 802.1Q tag control information the kernel took off the frame (`TP_STATUS_VLAN_VALID`), or nil.
+        var vlan: UInt16?
+
+        var isOutgoing: Bool { packetType == PacketRing.packetOutgoing }
     }
 
     /// Opens the socket, binds it to `configuration.interface` (of kind `link`), attaches `filter`, joins the
     /// fanout group `fanoutGroup` when there are several threads, and maps the ring.
     init(configuration c: CaptureConfiguration, link: Link, filter: [BPFInstruction]?, fanoutGroup: UInt16?) throws {
         self.link = link
-        let index = if_nametoindex(c.interface)
-        guard index != 0 else { throw SondeError("no network interface named \"\(c.interface)\" (`ip link` lists them)") }
+        // Interface 0 binds to every interface (`any`).
+        let index = link.isCooked ? 0 : if_nametoindex(c.interface)
+        guard index != 0 || link.isCooked else { throw SondeError("no network interface named \"\(c.interface)\" (`ip link` lists them)") }
 
         // Protocol 0 receives nothing until bind names the protocol and the interface, after the filter and ring are set.
-        let s = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), 0)
+        // A cooked socket gets frames without their link-layer header, whatever the interface's kind.
+        let s = socket(AF_PACKET, Int32(link.isCooked ? SOCK_DGRAM.rawValue : SOCK_RAW.rawValue), 0)
         guard s >= 0 else {
             let e = errno
             if e == EPERM || e == EACCES {
@@ -103,7 +134,8 @@ final class PacketRing {
         if bound != 0 {
             throw SondeError("cannot bind to \(c.interface): \(String(cString: strerror(errno)))")
         }
-        if c.promiscuous {
+        // `any` is no device to make promiscuous (libpcap does not either).
+        if c.promiscuous && !link.isCooked {
             // struct packet_mreq: ifindex, type, alen, address[8]
             var request = [UInt8](repeating: 0, count: 16)
             request.withUnsafeMutableBytes { r in
@@ -133,7 +165,8 @@ final class PacketRing {
     /// The link of `interface`: Ethernet (loopback included) or raw IP.
     static func link(of interface: String) throws -> Link {
         if interface == "any" {
-            throw SondeError("capturing on \"any\" is not supported: name the interfaces (--interface eth0 --interface eth1)")
+            // Raw IP once the filter has made sure of the EtherType (see `PacketInfo.etherType`).
+            return Link(linkType: 101, isLoopback: false, isCooked: true)
         }
         guard if_nametoindex(interface) != 0 else {
             throw SondeError("no network interface named \"\(interface)\" (`ip link` lists them)")
@@ -204,30 +237,36 @@ final class PacketRing {
             .load(ordering: .acquiring)
     }
 
-    /// Calls `body` for each packet of `block`: the frame from its link-layer header, its length on the wire,
-    /// the offset of its network header in the frame, its time in nanoseconds and whether it was outgoing.
+    /// Calls `body` for each packet of `block`: the frame from its link-layer header (from its network header on a
+    /// cooked socket) and what the ring says about it.
     @inline(__always)
     static func forEachPacket(
-        in block: UnsafeMutableRawPointer,
-        _ body: (_ frame: UnsafeRawBufferPointer, _ wireLength: Int, _ network: Int, _ timestamp: Int64, _ outgoing: Bool) -> Void
+        in block: UnsafeMutableRawPointer, _ body: (_ frame: UnsafeRawBufferPointer, _ info: PacketInfo) -> Void
     ) {
         // struct tpacket_hdr_v1 at 8: block_status, num_pkts, offset_to_first_pkt, ...
         let count = Int(block.load(fromByteOffset: 12, as: UInt32.self))
         var packet = block + Int(block.load(fromByteOffset: 16, as: UInt32.self))
         for _ in 0..<count {
-            // struct tpacket3_hdr: next_offset, sec, nsec, snaplen, len, status, mac (u16), net (u16), ...;
-            // struct sockaddr_ll follows at TPACKET_ALIGN(sizeof(tpacket3_hdr)) = 48, pkttype at its offset 10.
+            // struct tpacket3_hdr: next_offset, sec, nsec, snaplen, len, status, mac (u16), net (u16), then
+            // hv1: rxhash (u32) at 28, vlan_tci (u32) at 32, vlan_tpid (u16) at 36;
+            // struct sockaddr_ll follows at TPACKET_ALIGN(sizeof(tpacket3_hdr)) = 48: family (u16), protocol
+            // (u16, network order) at +2, ifindex (i32) at +4, hatype (u16) at +8, pkttype (u8) at +10.
             let nextOffset = Int(packet.load(fromByteOffset: 0, as: UInt32.self))
             let seconds = Int64(packet.load(fromByteOffset: 4, as: UInt32.self))
             let nanoseconds = Int64(packet.load(fromByteOffset: 8, as: UInt32.self))
             let snap = Int(packet.load(fromByteOffset: 12, as: UInt32.self))
             let length = Int(packet.load(fromByteOffset: 16, as: UInt32.self))
+            let status = packet.load(fromByteOffset: 20, as: UInt32.self)
             let mac = Int(packet.load(fromByteOffset: 24, as: UInt16.self))
             let net = Int(packet.load(fromByteOffset: 26, as: UInt16.self))
-            let outgoing = packet.load(fromByteOffset: 48 + 10, as: UInt8.self) == packetOutgoing
-            body(
-                UnsafeRawBufferPointer(start: packet + mac, count: snap), length, net - mac,
-                seconds &* 1_000_000_000 &+ nanoseconds, outgoing)
+            let info = PacketInfo(
+                wireLength: length, network: net - mac, timestamp: seconds &* 1_000_000_000 &+ nanoseconds,
+                packetType: packet.load(fromByteOffset: 48 + 10, as: UInt8.self),
+                interfaceIndex: packet.load(fromByteOffset: 48 + 4, as: Int32.self),
+                hardwareType: packet.load(fromByteOffset: 48 + 8, as: UInt16.self),
+                etherType: UInt16(bigEndian: packet.load(fromByteOffset: 48 + 2, as: UInt16.self)),
+                vlan: status & tpStatusVLANValid != 0 ? UInt16(truncatingIfNeeded: packet.load(fromByteOffset: 32, as: UInt32.self)) : nil)
+            body(UnsafeRawBufferPointer(start: packet + mac, count: snap), info)
             if nextOffset == 0 { break }
             packet += nextOffset
         }

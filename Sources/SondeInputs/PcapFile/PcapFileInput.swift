@@ -75,6 +75,8 @@ public final class PcapFileInput {
             }
             doneBytes += source.consumedTotal
         }
+        // What the TCP streams still hold whole (behind holes, or in flows that never ended) comes out too.
+        processor.flush(into: &batch)
         if !batch.isEmpty { try sink(&batch) }
         processor.finish(counters: &counters)
         progress?.finish()

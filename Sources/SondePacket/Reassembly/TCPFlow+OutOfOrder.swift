@@ -19,25 +19,26 @@ extension TCPFlow {
     mutating func deliverAhead(
         sequence: UInt32,
         offset: Int,
+        timestamp: Int64,
         _ payload: UnsafeRawBufferPointer,
         context: inout TCPFlowContext,
         emit: TCPMessageSink
     ) {
-        switch store(offset: offset, payload, context: &context) {
+        switch store(offset: offset, timestamp: timestamp, payload, context: &context) {
         case .stored, .duplicate:
             return
         case .needsGapSkipped:
             // Each turn delivers a buffered range, of which there are at most
             // `maxOutOfOrderSegments`, so this recursion is bounded.
-            skipGap(context: &context, emit: emit)
-            deliver(sequence: sequence, payload, context: &context, emit: emit)
+            skipHole(reason: .windowFull, context: &context, emit: emit)
+            deliver(sequence: sequence, timestamp: timestamp, payload, context: &context, emit: emit)
         case .beyondWindow:
             context.counters.bytesDroppedLimit += payload.count
             farSegments += 1
             if farSegments > context.maxOutOfOrderSegments {
                 // The stream went on far past what was lost: join it again here.
-                restart(at: sequence, context: &context)
-                deliver(sequence: sequence, payload, context: &context, emit: emit)
+                restart(at: sequence, context: &context, emit: emit)
+                deliver(sequence: sequence, timestamp: timestamp, payload, context: &context, emit: emit)
             }
         case .noBudget:
             context.counters.bytesDroppedLimit += payload.count
@@ -45,7 +46,7 @@ extension TCPFlow {
     }
 
     /// Stores out-of-order data `offset` bytes past `next`, keeping bytes already held.
-    mutating func store(offset: Int, _ payload: UnsafeRawBufferPointer, context: inout TCPFlowContext) -> StoreOutcome {
+    mutating func store(offset: Int, timestamp: Int64, _ payload: UnsafeRawBufferPointer, context: inout TCPFlowContext) -> StoreOutcome {
         let window = context.outOfOrderLimit
         guard offset < window else { return ranges.isEmpty ? .beyondWindow : .needsGapSkipped }
         let fitting = min(payload.count, window - offset)
@@ -76,7 +77,7 @@ extension TCPFlow {
             pending.appendZeros(end - pending.count)
         }
         copyUncovered(payload, to: start, end)
-        insertRange(Range(start: start, end: end))
+        insertRange(Range(start: start, end: end, since: timestamp))
         pendingSegments += 1
         context.counters.segmentsOutOfOrder += 1
         return .stored
@@ -151,6 +152,7 @@ extension TCPFlow {
         while high < ranges.count && ranges[high].start <= range.end {
             merged.start = min(merged.start, ranges[high].start)
             merged.end = max(merged.end, ranges[high].end)
+            merged.since = min(merged.since, ranges[high].since)
             high += 1
         }
         ranges.replaceSubrange(low..<high, with: CollectionOfOne(merged))

@@ -42,10 +42,12 @@ struct TCPFlow {
         case discarding
     }
 
-    /// Received out-of-order bytes, as offsets in `pending`.
+    /// Received out-of-order bytes, as offsets in `pending`, and the capture time of the oldest of
+    /// them: the hole before the range has waited at least since then.
     struct Range {
         var start: Int
         var end: Int
+        var since: Int64
     }
 
     /// What the reassembler does with the flow after a segment.
@@ -62,9 +64,20 @@ struct TCPFlow {
     /// Whether a SYN was seen, and its sequence number (a retransmitted SYN repeats it).
     var sawSyn = false
     var initialSequence: UInt32 = 0
-    /// Whether a FIN was seen, and the sequence number it occupies.
+    /// Whether a FIN was seen, the sequence number it occupies, and when it was seen (a FIN ahead of
+    /// `next` ends a hole of its own).
     var sawFin = false
     var finSequence: UInt32 = 0
+    var finSince: Int64 = 0
+    /// The highest acknowledgment number this direction's sender sent (it acknowledges the other
+    /// direction's bytes), when one was seen.
+    var sawAck = false
+    var acknowledged: UInt32 = 0
+    /// The tag of the flow's last segment (`TCPReassembler.process(tag:)`), handed back with
+    /// messages delivered outside the flow's own segments.
+    var tag: UInt32 = 0
+    /// Where the flow is in the reassembler's list of flows with a hole, or -1.
+    var holeListIndex: Int32 = -1
     /// Bytes left to pass over in `.discarding`, and whether they count as dropped by a limit
     /// (else as skipped).
     var discardRemaining = 0
@@ -101,6 +114,7 @@ struct TCPFlow {
         sequence: UInt32,
         flags: TCPFlags,
         payload: UnsafeRawBufferPointer,
+        timestamp: Int64,
         context: inout TCPFlowContext,
         emit: TCPMessageSink
     ) -> Action {
@@ -110,21 +124,29 @@ struct TCPFlow {
             dataSequence = sequence &+ 1
             if !sawSyn || initialSequence != sequence {
                 // A new connection on the same addresses and ports (or the SYN of a flow joined
-                // first by its data): start over. A retransmitted SYN changes nothing.
+                // first by its data): what the old one holds whole is delivered, then start over.
+                // A retransmitted SYN changes nothing.
+                skipAllHoles(reason: .ended, context: &context, emit: emit)
                 context.counters.bytesDiscarded += release(&context)
+                let (list, lastTag) = (holeListIndex, tag)
                 self = TCPFlow(next: dataSequence, syn: true, synSequence: sequence)
+                (holeListIndex, tag) = (list, lastTag)
             }
         }
         if !payload.isEmpty {
-            deliver(sequence: dataSequence, payload, context: &context, emit: emit)
+            deliver(sequence: dataSequence, timestamp: timestamp, payload, context: &context, emit: emit)
         }
-        if flags.contains(.fin) {
+        if flags.contains(.fin) && !sawFin {
             sawFin = true
             finSequence = dataSequence &+ UInt32(truncatingIfNeeded: payload.count)
+            finSince = timestamp
         }
-        // Serial comparison: bogus data past the FIN must not keep the flow open.
-        return sawFin && Int32(bitPattern: next &- finSequence) >= 0 ? .close : .keep
+        return isFinished ? .close : .keep
     }
+
+    /// Whether every byte before the FIN was delivered (serial comparison: bogus data past the FIN
+    /// must not keep the flow open).
+    var isFinished: Bool { sawFin && Int32(bitPattern: next &- finSequence) >= 0 }
 
     /// Whether the segment may need buffer space: anything but whole messages arriving in order on
     /// a flow with nothing buffered. Asked only when the budget runs short, before making room.
@@ -154,6 +176,7 @@ struct TCPFlow {
     /// Places a segment's data in the stream.
     mutating func deliver(
         sequence: UInt32,
+        timestamp: Int64,
         _ payload: UnsafeRawBufferPointer,
         context: inout TCPFlowContext,
         emit: TCPMessageSink
@@ -169,7 +192,7 @@ struct TCPFlow {
             farSegments = 0
             deliverInOrder(UnsafeRawBufferPointer(rebasing: payload[overlap...]), context: &context, emit: emit)
         } else {
-            deliverAhead(sequence: sequence, offset: offset, payload, context: &context, emit: emit)
+            deliverAhead(sequence: sequence, offset: offset, timestamp: timestamp, payload, context: &context, emit: emit)
         }
     }
 
@@ -219,20 +242,10 @@ struct TCPFlow {
         }
     }
 
-    /// Gives up the gap before the first buffered range: its bytes are lost, the framing adjusts,
-    /// and the range is delivered.
-    mutating func skipGap(context: inout TCPFlowContext, emit: TCPMessageSink) {
-        let gap = ranges[0].start - Int(next &- pendingBase)
-        context.counters.bytesSkipped += gap
-        context.counters.gapsSkipped += 1
-        loseBytes(gap, context: &context)
-        next &+= UInt32(truncatingIfNeeded: gap)
-        drainFirstRange(context: &context, emit: emit)
-    }
-
-    /// Forgets everything and looks for a message start from `sequence` on: the flow is too far
-    /// from where the segments arrive to ever catch up.
-    mutating func restart(at sequence: UInt32, context: inout TCPFlowContext) {
+    /// Delivers what is buffered whole, forgets the rest and looks for a message start from
+    /// `sequence` on: the flow is too far from where the segments arrive to ever catch up.
+    mutating func restart(at sequence: UInt32, context: inout TCPFlowContext, emit: TCPMessageSink) {
+        skipAllHoles(reason: .windowFull, context: &context, emit: emit)
         context.counters.bytesDiscarded += release(&context)
         next = sequence
         farSegments = 0

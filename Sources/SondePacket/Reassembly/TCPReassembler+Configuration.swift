@@ -20,6 +20,15 @@ extension TCPReassembler {
         public var idleTimeoutNanoseconds: Int64
         /// The most out-of-order segments one flow holds behind a gap before giving the gap up.
         public var maxOutOfOrderSegmentsPerFlow: Int
+        /// How long (capture time) a hole may wait for its bytes before it is declared lost and the
+        /// data after it delivered, when nothing else settled it first (the other side acknowledging
+        /// past it, the window filling up).
+        ///
+        /// The default, 3 s, outlasts a real retransmission: Linux retransmits after 200 ms at the
+        /// least (`TCP_RTO_MIN`), RFC 6298 hosts after 1 s, and a segment lost twice comes back after
+        /// three times its timeout. A hole the capture alone lost (the receiver got the bytes and
+        /// acknowledged them) goes at once, on the acknowledgment, without this wait.
+        public var holeTimeoutNanoseconds: Int64
 
         /// Limits with the documented defaults unless given.
         public init(
@@ -27,13 +36,15 @@ extension TCPReassembler {
             maxBytesPerFlow: Int = 2 * 65_537,
             maxTotalBytes: Int = 64 * 1024 * 1024,
             idleTimeoutNanoseconds: Int64 = 60 * 1_000_000_000,
-            maxOutOfOrderSegmentsPerFlow: Int = 64
+            maxOutOfOrderSegmentsPerFlow: Int = 64,
+            holeTimeoutNanoseconds: Int64 = 3 * 1_000_000_000
         ) {
             self.maxFlows = maxFlows
             self.maxBytesPerFlow = maxBytesPerFlow
             self.maxTotalBytes = maxTotalBytes
             self.idleTimeoutNanoseconds = idleTimeoutNanoseconds
             self.maxOutOfOrderSegmentsPerFlow = maxOutOfOrderSegmentsPerFlow
+            self.holeTimeoutNanoseconds = holeTimeoutNanoseconds
         }
 
         /// The largest framed message (prefix included) a flow assembles: 65,537, or half the flow's
@@ -62,7 +73,7 @@ extension TCPReassembler {
         /// Messages skipped by their length because they did not fit the limits.
         public var messagesDroppedLimit = 0
         /// Bytes passed over without delivery: before the first plausible boundary of a stream
-        /// joined mid-stream (or after a loss), and gaps given up as never filled.
+        /// joined mid-stream (or after a loss), and holes declared lost (`gapBytesSkipped`).
         public var bytesSkipped = 0
         /// Bytes not buffered because of a limit (message, out-of-order window, total bytes).
         public var bytesDroppedLimit = 0
@@ -75,8 +86,24 @@ extension TCPReassembler {
         public var segmentsOverlapping = 0
         /// Segments buffered because they arrived ahead of a gap.
         public var segmentsOutOfOrder = 0
-        /// Gaps given up as never filled (the framing then resynchronises).
+        /// Holes (bytes missing before data that arrived after them) declared lost: the framing
+        /// passes over them and the data after them is delivered. The sum of the four reasons below.
         public var gapsSkipped = 0
+        /// Bytes in the holes declared lost (part of `bytesSkipped`).
+        public var gapBytesSkipped = 0
+        /// Holes declared lost because the other side acknowledged past them.
+        public var gapsAcknowledged = 0
+        /// Holes declared lost after `holeTimeoutNanoseconds`.
+        public var gapsTimedOut = 0
+        /// Holes declared lost because the data after them filled the out-of-order window or the
+        /// segment limit.
+        public var gapsWindowFull = 0
+        /// Holes declared lost because their flow ended: end of input, eviction, idle timeout, RST, or
+        /// a new connection on its addresses and ports.
+        public var gapsAtEnd = 0
+        /// Messages delivered outside their flow's own segments (`takeFlushedMessages`): when the
+        /// flow ended, or when the other direction's acknowledgment declared a hole lost.
+        public var messagesFlushed = 0
         /// Times a flow looked for a plausible message boundary (joined mid-stream or lost framing).
         public var resynchronisations = 0
 

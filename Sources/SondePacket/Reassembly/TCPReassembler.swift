@@ -21,15 +21,23 @@
 ///
 /// Memory is bounded whatever the input: at most `maxFlows` flows, `maxBytesPerFlow` buffered bytes
 /// each and `maxTotalBytes` in all (buffer capacity, spares included). Bookkeeping outside the
-/// buffers is bounded by `maxFlows` too: a flow's table slot is 160 bytes (key 48, state 88, time
+/// buffers is bounded by `maxFlows` too: a flow's table slot is 184 bytes (key 48, state 112, time
 /// stamp and list links 16, free-list entry 8) and its hash entry about 70 to 105 bytes (key and slot,
-/// 52 bytes, at a load factor of 3/4 to 3/8), so about 250 bytes; a closed flow remembered for
-/// its retransmissions about 170. For the default 65,536 flows: at most about 27 MiB.
+/// 52 bytes, at a load factor of 3/4 to 3/8), so about 275 bytes, 4 more in the list of flows with a
+/// hole; a closed flow remembered for its retransmissions about 170. For the default 65,536 flows: at
+/// most about 29 MiB. Messages delivered outside their flow's segments wait in `takeFlushedMessages`'s
+/// buffer until the caller takes them (after each call): at most what the flows' buffers held.
 ///
 /// Flows joined without their SYN look for a plausible message start first (`DNSMessageBoundary`).
 /// A FIN closes the flow once every byte before it was delivered (its FIN sequence number is
 /// remembered until the idle timeout, so that retransmissions after it are dropped as duplicates);
-/// a RST forgets both directions.
+/// a RST forgets both directions, after they deliver what they hold whole.
+///
+/// Holes (bytes missing before data that arrived after them: the capture lost a segment, or it is
+/// late) wait to be filled, and are declared lost when the other side acknowledges past them (the
+/// receiver has the bytes: no retransmission will come), after `holeTimeoutNanoseconds` of capture
+/// time, when the data after them fills the window, or when the flow ends; a lost hole costs only
+/// the messages it cut (see `TCPFlow+Holes.swift`).
 public struct TCPReassembler: Sendable {
     /// The limits.
     public let configuration: Configuration
@@ -37,6 +45,16 @@ public struct TCPReassembler: Sendable {
     var flows: LRUTable<FlowKey, TCPFlow>
     /// Counters, buffers and limits shared by the flows.
     var context: TCPFlowContext
+    /// The slots of the flows with a hole (each flow knows its place here), for `expireHoles(now:)`.
+    var holeFlows: [Int32] = []
+    /// Messages delivered outside their flow's own segments, waiting for `takeFlushedMessages`.
+    var flushedMessages: [FlushedMessage] = []
+    var flushedBytes: [UInt8] = []
+    /// The capture time from which some hole may have waited longer than `holeTimeoutNanoseconds`
+    /// (`Int64.max` when no flow has a hole): `expireHoles(now:)` has work only from then on. Reading
+    /// it is cheap enough for every segment.
+    public internal(set) var holeDeadline = Int64.max
+
     /// Flows closed by a FIN, with the sequence number of their FIN, remembered for the idle
     /// timeout (at most `maxFlows` of them, oldest forgotten first) so that a retransmission after
     /// the close is recognised instead of starting the flow again and repeating its last messages.
@@ -71,36 +89,57 @@ public struct TCPReassembler: Sendable {
 
     /// Feeds one TCP segment of a flow.
     ///
-    /// Calls `emit` once per complete DNS message, in stream order, with the message bytes (without
-    /// the 2-byte length prefix) and whether it was delivered from the flow's buffer (it spanned
-    /// several segments or waited behind a gap) rather than in place from `payload`. The bytes are
-    /// valid only during the call.
+    /// Calls `emit` once per complete DNS message of the segment's flow, in stream order, with the
+    /// message bytes (without the 2-byte length prefix) and whether it was delivered from the flow's
+    /// buffer (it spanned several segments or waited behind a gap) rather than in place from
+    /// `payload`. The bytes are valid only during the call.
+    ///
+    /// Messages of other flows that the segment lets out (its acknowledgment declared a hole of the
+    /// other direction lost, or a flow was evicted to make room) are kept for `takeFlushedMessages`.
     ///
     /// - Parameters:
     ///   - sequence: the segment's sequence number (`DecodedPacket.tcpSequence`).
+    ///   - acknowledgment: its acknowledgment number when the ACK bit is set
+    ///     (`DecodedPacket.tcpAcknowledgment`), or nil to ignore acknowledgments.
     ///   - flags: its control bits (`DecodedPacket.tcpFlags`).
     ///   - payload: the segment data (the `payloadOffset`/`payloadLength` bytes of the packet).
-    ///   - timestamp: capture time in nanoseconds, for `expire(now:)`.
+    ///   - timestamp: capture time in nanoseconds, for holes and `expire(now:)`.
+    ///   - tag: a value of the caller's kept with the flow (the last segment's) and handed back with
+    ///     its flushed messages (Sonde: the interface and VLAN).
     public mutating func process(
         source: IPAddress,
         sourcePort: UInt16,
         destination: IPAddress,
         destinationPort: UInt16,
         sequence: UInt32,
+        acknowledgment: UInt32? = nil,
         flags: TCPFlags,
         payload: UnsafeRawBufferPointer,
         timestamp: Int64,
+        tag: UInt32 = 0,
         emit: (UnsafeRawBufferPointer, _ reassembled: Bool) -> Void
     ) {
         let key = FlowKey(source: source, destination: destination, sourcePort: sourcePort, destinationPort: destinationPort)
         if flags.contains(.rst) {
-            // The connection is gone both ways; its data in flight will not be completed.
+            // The connection is gone both ways; what it holds whole is delivered, the rest forgotten.
             reset(key)
             reset(key.reversed)
             return
         }
+        let found = flows.slot(for: key)
+        if let acknowledgment, flags.contains(.ack) {
+            if let slot = found { flows.values[Int(slot)].noteAcknowledgment(acknowledgment) }
+            // The other direction's holes that this acknowledgment passes are lost. Only while some flow has a
+            // hole: the lookup costs nothing otherwise.
+            if !holeFlows.isEmpty, let other = flows.slot(for: key.reversed), flows.values[Int(other)].hasHole {
+                deliverElsewhere(other) { flow, context, emit in
+                    flow.skipHoles(acknowledgedUpTo: acknowledgment, context: &context, emit: emit)
+                }
+                settle(other, stamp: flows.stamps[Int(other)])
+            }
+        }
         let slot: Int32
-        if let found = flows.slot(for: key) {
+        if let found {
             slot = found
             flows.touch(slot, stamp: timestamp)
         } else {
@@ -124,44 +163,27 @@ public struct TCPReassembler: Sendable {
             slot = flows.insert(key, value: flow, stamp: timestamp)
             context.counters.flowsCreated += 1
             if !syn { context.counters.resynchronisations += 1 }
+            if let acknowledgment, flags.contains(.ack) { flows.values[Int(slot)].noteAcknowledgment(acknowledgment) }
         }
+        flows.values[Int(slot)].tag = tag
         if !payload.isEmpty && isShortOfBudget(for: payload.count)
             && flows.values[Int(slot)].needsBuffer(sequence: sequence, flags: flags, payload: payload)
         {
             makeRoom(for: payload.count, sparing: slot)
         }
-        let action = flows.values[Int(slot)].receive(
-            sequence: sequence, flags: flags, payload: payload, context: &context, emit: emit)
-        if case .close = action {
-            let fin = flows.values[Int(slot)].finSequence
-            remove(slot)
-            context.counters.flowsClosed += 1
-            while closedFlows.count >= configuration.maxFlows {
-                _ = closedFlows.remove(closedFlows.oldest)
+        _ = flows.values[Int(slot)].receive(
+            sequence: sequence, flags: flags, payload: payload, timestamp: timestamp, context: &context, emit: emit)
+        if flows.values[Int(slot)].hasHole {
+            // A hole the other side already acknowledged past, or one that waited too long, is lost.
+            if let other = flows.slot(for: key.reversed), flows.values[Int(other)].sawAck {
+                let acknowledged = flows.values[Int(other)].acknowledged
+                flows.values[Int(slot)].skipHoles(acknowledgedUpTo: acknowledged, context: &context, emit: emit)
             }
-            _ = closedFlows.insert(key, value: fin, stamp: timestamp)
+            flows.values[Int(slot)].skipHoles(
+                olderThan: Self.deadline(now: timestamp, timeout: configuration.holeTimeoutNanoseconds),
+                context: &context, emit: emit)
         }
-    }
-
-    /// Drops the flows idle for longer than `idleTimeoutNanoseconds` as of `now`, counting them and
-    /// their undelivered bytes. Flows are checked from the least recently used on, and the walk
-    /// stops at the first one still fresh: with capture time going forward that finds them all.
-    public mutating func expire(now: Int64) {
-        while closedFlows.oldest != LRUTable<FlowKey, UInt32>.none {
-            let slot = closedFlows.oldest
-            guard Self.isIdle(since: closedFlows.stamps[Int(slot)], now: now, timeout: configuration.idleTimeoutNanoseconds) else {
-                break
-            }
-            _ = closedFlows.remove(slot)
-        }
-        while flows.oldest != LRUTable<FlowKey, TCPFlow>.none {
-            let slot = flows.oldest
-            guard Self.isIdle(since: flows.stamps[Int(slot)], now: now, timeout: configuration.idleTimeoutNanoseconds) else {
-                return
-            }
-            remove(slot)
-            context.counters.flowsTimedOut += 1
-        }
+        settle(slot, stamp: timestamp)
     }
 
     /// Whether `now - stamp > timeout`, without overflowing on absurd time stamps.
@@ -215,21 +237,24 @@ public struct TCPReassembler: Sendable {
         return total
     }
 
-    /// Removes a flow to respect a limit, counting it.
+    /// Removes a flow to respect a limit, after it delivers what it holds whole, counting it.
     mutating func evict(_ slot: Int32) {
+        deliverElsewhere(slot) { flow, context, emit in flow.skipAllHoles(reason: .ended, context: &context, emit: emit) }
         remove(slot)
         context.counters.flowsEvicted += 1
     }
 
-    /// Forgets the flow of `key`, if any, because of a RST.
+    /// Forgets the flow of `key`, if any, because of a RST, after it delivers what it holds whole.
     mutating func reset(_ key: FlowKey) {
         guard let slot = flows.slot(for: key) else { return }
+        deliverElsewhere(slot) { flow, context, emit in flow.skipAllHoles(reason: .ended, context: &context, emit: emit) }
         remove(slot)
         context.counters.flowsReset += 1
     }
 
     /// Removes a flow, recycling its buffers and counting what they held undelivered.
     mutating func remove(_ slot: Int32) {
+        unlistHole(slot)
         var flow = flows.remove(slot)
         context.counters.bytesDiscarded += flow.release(&context)
     }

@@ -1,0 +1,1 @@
+../../FuzzTesting/Checks/TCPReassemblyCheck.swift
