@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "SondeDNS", package: "Sonde"),
                 .product(name: "SondePacket", package: "Sonde"),
                 .product(name: "SondeCore", package: "Sonde"),
+                .product(name: "SondeTransforms", package: "Sonde"),
             ],
             path: "Benchmarks/HotPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -6,9 +6,21 @@
   workloads.py flood OUT.pcap [--flows 200000] [--trains 200000]
       Hostile traffic that never completes: TCP flows to port 53 that each send half a DNS message, and IPv4
       fragment trains whose last fragment never comes. Every address is in the 198.18.0.0/15 benchmark range.
+  workloads.py public {pcap,dnstap} PAIRS OUT [--clients 5000] [--tools DIR]
+      The shared generator's traffic (../shared/tools/gen_pcap.py or gen_dnstap.py, seed 1) with its clients moved
+      from the benchmark and documentation ranges to public addresses, so that GeoIP lookups find them. With the
+      default 5,000 clients the traffic is otherwise the same as the generator's.
+  workloads.py domains OUT-PREFIX [--tools DIR]
+      Allow and skip lists for the `domains` transform: OUT-PREFIX-allow-10.txt (five names of the generated
+      traffic and five `*.` rules), OUT-PREFIX-allow-1000000.txt (the same ten and 999,990 rules that match
+      nothing there), and OUT-PREFIX-skip-10.txt / -skip-1000000.txt (rules that match nothing there).
 """
 import argparse
+import os
+import random
+import runpy
 import struct
+import sys
 
 
 def checksum(data):
@@ -109,6 +121,94 @@ def flood(args):
     print(f"wrote {args.output}: {len(records)} packets ({args.flows} half-open flows, {args.trains} fragment trains)")
 
 
+# First octets of IPv4 space allocated to the regional registries and well covered by GeoLite2, and IPv6 /16s in
+# use, for the public-client workload.
+PUBLIC4 = [2, 5, 31, 37, 46, 62, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 109,
+           151, 176, 178, 185, 188, 193, 194, 195, 212, 213, 217, 24, 50, 64, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75,
+           76, 96, 97, 98, 99, 104, 107, 108, 173, 174, 184, 1, 14, 27, 36, 39, 42, 49, 58, 59, 60, 61, 101, 110, 111,
+           112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 175, 180, 182, 183, 202, 203,
+           210, 211, 218, 219, 220, 221, 222, 177, 179, 181, 186, 187, 189, 190, 191, 200, 201, 41, 102, 105, 154, 196, 197]
+PUBLIC6 = [0x2A00, 0x2A01, 0x2A02, 0x2A03, 0x2A04, 0x2A05, 0x2001, 0x2400, 0x2401, 0x2402, 0x2403, 0x2404, 0x2600,
+           0x2601, 0x2602, 0x2603, 0x2604, 0x2605, 0x2607, 0x2800, 0x2801, 0x2803, 0x2C0F]
+
+
+def load_workload(tools):
+    sys.path.insert(0, tools)
+    import workload
+    return workload
+
+
+def public(args):
+    tools = os.path.abspath(args.tools)
+    workload = load_workload(tools)
+    base = workload.Workload
+
+    class PublicClients(base):
+        # The generator's own clients are built first (so its random sequence, and with 5,000 clients the traffic,
+        # stay the same), then replaced; it cannot number more than 65,536 clients itself.
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            rnd = random.Random(20261207)
+            families = [family for family, _ in self.clients]
+            while len(families) < args.clients:
+                families.append(4 if rnd.random() < 0.8 else 6)
+            self.clients = []
+            for family in families[:args.clients]:
+                if family == 4:
+                    self.clients.append((4, bytes([rnd.choice(PUBLIC4)] + [rnd.randint(1, 254) for _ in range(3)])))
+                else:
+                    top = rnd.choice(PUBLIC6)
+                    if top == 0x2001:  # 2001:db8::/32 is documentation: stay in 2001:4000::/18 and above
+                        second = rnd.randint(0x4000, 0xFFFF)
+                    else:
+                        second = rnd.randint(0, 0xFFFF)
+                    self.clients.append((6, struct.pack("!HH", top, second) + bytes(rnd.getrandbits(8) for _ in range(12))))
+            if len(self.clients) != len(self.ccum):  # the generator's popularity (Zipf 0.6) over the new number
+                self.ccum, acc = [], 0.0
+                for i in range(len(self.clients)):
+                    acc += 1.0 / (i + 1) ** 0.6
+                    self.ccum.append(acc)
+
+    workload.Workload = PublicClients
+    script = os.path.join(tools, "gen_pcap.py" if args.kind == "pcap" else "gen_dnstap.py")
+    sys.argv = [script, str(args.pairs), "-o", args.output, "--seed", "1"]
+    runpy.run_path(script, run_name="__main__")
+
+
+def domains(args):
+    workload = load_workload(os.path.abspath(args.tools))
+    w = workload.Workload(seed=1)
+    # Ranks 0-9 of the Zipf popularity (w.domains is in rank order): five exact names and five `*.` rules made
+    # from names with a label under their zone, so that both kinds of rule are probed.
+    exact, under = [], []
+    for name in w.domains:
+        if len(exact) < 5 and not name.startswith("www."):
+            exact.append(name)
+        elif len(under) < 5 and name.count(".") >= 2:
+            under.append("*." + name.split(".", 1)[1])
+        if len(exact) == 5 and len(under) == 5:
+            break
+    ten = exact + under
+    rnd = random.Random(7)
+    tlds = workload.TLDS
+
+    def filler(i):
+        # Digits never occur in the generator's second-level labels, so none of these matches its traffic.
+        word = "blk%07d%s" % (i, rnd.choice(workload.SYL))
+        return ("*." if i % 2 else "") + word + "." + rnd.choice(tlds)
+
+    def write(path, lines):
+        with open(path, "w") as f:
+            f.write("# generated by Benchmarks/workloads.py domains\n")
+            f.write("\n".join(lines) + "\n")
+
+    write(args.prefix + "-allow-10.txt", ten)
+    write(args.prefix + "-allow-1000000.txt", ten + [filler(i) for i in range(1_000_000 - len(ten))])
+    write(args.prefix + "-skip-10.txt", [filler(i) for i in range(10)])
+    write(args.prefix + "-skip-1000000.txt", [filler(i) for i in range(1_000_000)])
+    print(f"wrote {args.prefix}-{{allow,skip}}-{{10,1000000}}.txt; allow-10: {', '.join(ten)}")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -121,8 +221,17 @@ def main():
     fl.add_argument("output")
     fl.add_argument("--flows", type=int, default=200000)
     fl.add_argument("--trains", type=int, default=200000)
+    pu = sub.add_parser("public")
+    pu.add_argument("kind", choices=["pcap", "dnstap"])
+    pu.add_argument("pairs", type=int)
+    pu.add_argument("output")
+    pu.add_argument("--clients", type=int, default=5000)
+    pu.add_argument("--tools", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "tools"))
+    d = sub.add_parser("domains")
+    d.add_argument("prefix")
+    d.add_argument("--tools", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "tools"))
     args = p.parse_args()
-    fragment(args) if args.cmd == "fragment" else flood(args)
+    {"fragment": fragment, "flood": flood, "public": public, "domains": domains}[args.cmd](args)
 
 
 if __name__ == "__main__":

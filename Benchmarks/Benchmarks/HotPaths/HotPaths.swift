@@ -90,4 +90,6 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { summary.add(batch) }
         blackHole(summary.messages)
     }
+
+    transformBenchmarks()
 }
