@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // Wire modules: they know nothing of Sonde.
@@ -67,12 +70,15 @@ let package = Package(
             name: "SondeOutputs",
             dependencies: ["SondeCore", "SondeDNS", "SondeFrameStreams", "SondeDnstap", "SondeCompression"] + nio
         ),
-        // /metrics (Prometheus).
+        // The API, /metrics (Prometheus) and the dashboard, on Hummingbird.
         .target(
             name: "SondeHTTP",
             dependencies: [
-                "SondeCore", .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "SondeCore", "SondeDNS", "SondeDnstap", .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + nio
         ),
         // The executable parses arguments and calls the builder in SondeApp, which tests call too.
@@ -80,7 +86,7 @@ let package = Package(
             name: "SondeApp",
             dependencies: [
                 "SondeCore", "SondeInputs", "SondeTransforms", "SondeOutputs", "SondeHTTP",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ] + nio
@@ -97,7 +103,13 @@ let package = Package(
         .testTarget(name: "SondeFrameStreamsTests", dependencies: ["SondeFrameStreams"]),
         .testTarget(name: "SondeDnstapTests", dependencies: ["SondeDnstap", "SondeFrameStreams", "SondeDNS"]),
         .testTarget(name: "SondeInputsTests", dependencies: ["SondeInputs", "SondeCore", "SondePacket"]),
-        .testTarget(name: "SondeHTTPTests", dependencies: ["SondeHTTP"]),
+        .testTarget(
+            name: "SondeHTTPTests",
+            dependencies: [
+                "SondeHTTP", "SondeCore", "SondeDNS", "SondePacket", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ] + nio
+        ),
         .testTarget(
             name: "SondeTransformsTests",
             dependencies: [
@@ -112,7 +124,7 @@ let package = Package(
         .testTarget(name: "SondeOutputsTests", dependencies: ["SondeOutputs", "SondeCore", "SondeDNS"]),
         .testTarget(
             name: "SondeCoreTests",
-            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SondeCore", "SondeDNS", "SondePacket", "SondeInputs", .product(name: "Yams", package: "Yams"), .product(name: "Histogram", package: "hdrhistogram-swift")],
             exclude: ["Resources"]
         ),
         // Runs the built binary against real software; scripts/test.sh installs it.

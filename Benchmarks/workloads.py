@@ -209,6 +209,39 @@ def domains(args):
     print(f"wrote {args.prefix}-{{allow,skip}}-{{10,1000000}}.txt; allow-10: {', '.join(ten)}")
 
 
+def stats(args):
+    """PAIRS query/response pairs over UDP: names from NAMES random subdomains of 50 domains (a random-subdomain
+    flood's cardinality), clients from CLIENTS addresses in 10.0.0.0/8; rcodes NOERROR, NXDOMAIN (1 in 10),
+    SERVFAIL (1 in 50); latency 0.2-30 ms."""
+    header = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    server = bytes([10, 255, 0, 53])
+    bases = [f"zone{i}.example" for i in range(50)]
+    rnd = random.Random(7)
+    with open(args.output, "wb") as out:
+        out.write(header)
+        t = 1_800_000_000_000_000
+        for i in range(args.pairs):
+            n = (i * 2654435761) % args.names
+            name = f"{n * 40503 % 4294967291:08x}.{bases[n % 50]}"
+            qname = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0"
+            c = (i * 7919) % args.clients
+            client = bytes([10, (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF])
+            qid = i & 0xFFFF
+            sport = 1024 + (i % 60000)
+            q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + qname + b"\0\1\0\1"
+            rcode = 3 if i % 10 == 0 else 2 if i % 50 == 1 else 0
+            a = struct.pack("!HHHHHH", qid, 0x8180 | rcode, 1, 1 if rcode == 0 else 0, 0, 0) + qname + b"\0\1\0\1"
+            if rcode == 0:
+                a += b"\xc0\x0c\0\1\0\1\0\0\x01\x2c\0\4" + bytes([192, 0, 2, i & 0xFF])
+            for src, dst, sp, dp, payload, dt in ((client, server, sport, 53, q, 0), (server, client, 53, sport, a, 200 + rnd.randrange(30000))):
+                udp = struct.pack("!HHHH", sp, dp, 8 + len(payload), 0) + payload
+                frame = ether(ipv4(src, dst, 17, udp))
+                t += dt
+                out.write(struct.pack("<IIII", t // 1_000_000, t % 1_000_000, len(frame), len(frame)) + frame)
+            t += 50
+    print(f"wrote {args.output}: {args.pairs} pairs, {args.names} names, {args.clients} clients")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -230,8 +263,13 @@ def main():
     d = sub.add_parser("domains")
     d.add_argument("prefix")
     d.add_argument("--tools", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "tools"))
+    st = sub.add_parser("stats")
+    st.add_argument("pairs", type=int)
+    st.add_argument("names", type=int)
+    st.add_argument("clients", type=int)
+    st.add_argument("output")
     args = p.parse_args()
-    {"fragment": fragment, "flood": flood, "public": public, "domains": domains}[args.cmd](args)
+    {"fragment": fragment, "flood": flood, "public": public, "domains": domains, "stats": stats}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ $ sonde config check bad.yaml
 bad.yaml:2:13: ports: "99999" is not a port (1-65535)
 bad.yaml:5:13: outputs[0].format: unknown value "jsn" (expected text, json, yaml, csv, template)
 bad.yaml:6:11: outputs[1].kind: unknown output kind "kafka" (expected stdout, dnstap, file)
-bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)
+bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, api, stats, statsd, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)
 bad.yaml: 4 errors
 ```
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, the shared-corpus cross-checks against tshark and the golang dnstap tool, the
 # reference checks against yacryptopan, publicsuffixlist and maxminddb (PyPI) and the compression tools, the
-# command-line tests, the integration tests against real software (Unbound, BIND, Knot DNS, Knot Resolver, dnsdist,
+# command-line tests, the API against Prometheus, headless Chromium and schemathesis, the integration tests against real software (Unbound, BIND, Knot DNS, Knot Resolver, dnsdist,
 # fstrm tools, the golang dnstap tool, openssl: installed here from Debian's packages when missing), live capture
 # in network namespaces it creates (Unbound, dig, dnsperf, tcpdump; needs root), and (in CI, or
 # when FUZZ_SECONDS is set) each libFuzzer target for FUZZ_SECONDS (CI: 60) seconds.
@@ -17,10 +17,12 @@ if [ "$(id -u)" = 0 ]; then
   bash scripts/emitters/install.sh || { echo "cannot install the integration tests' servers and tools" >&2; exit 1; }
   bash scripts/netns/install.sh || { echo "cannot install the live-capture tests' tools" >&2; exit 1; }
   bash scripts/reference/install.sh || { echo "cannot install the reference checks' tools and Python packages" >&2; exit 1; }
+  bash scripts/api/install.sh || { echo "cannot install the API tests' servers and tools" >&2; exit 1; }
 elif command -v sudo >/dev/null; then
   sudo bash scripts/emitters/install.sh || { echo "cannot install the integration tests' servers and tools" >&2; exit 1; }
   sudo bash scripts/netns/install.sh || { echo "cannot install the live-capture tests' tools" >&2; exit 1; }
   sudo bash scripts/reference/install.sh || { echo "cannot install the reference checks' tools and Python packages" >&2; exit 1; }
+  sudo bash scripts/api/install.sh || { echo "cannot install the API tests' servers and tools" >&2; exit 1; }
 else
   echo "not root and no sudo: integration tests whose servers are missing will be skipped" >&2
 fi

@@ -30,7 +30,7 @@ public enum PipelineBuilder {
 
     /// The pipeline of `configuration`; `withOutputs` false builds none (`--summary`: only the report).
     public static func build(
-        _ configuration: SondeConfiguration, context: ComponentContext, summary: TrafficSummary?, withOutputs: Bool = true
+        _ configuration: SondeConfiguration, context: ComponentContext, stats: StatsStore?, withOutputs: Bool = true
     ) throws -> Pipeline {
         var issues: [ConfigurationIssue] = []
         let global = stages(configuration.transforms, path: "transforms", context: context, issues: &issues)
@@ -66,7 +66,7 @@ public enum PipelineBuilder {
                 throw SondeError("output \(o.name): \(error)")
             }
         }
-        return Pipeline(global: global, outputs: outputs, reloads: context.reloads, summary: summary)
+        return Pipeline(global: global, outputs: outputs, reloads: context.reloads, stats: stats)
     }
 
     /// An output read from its settings, not yet started.

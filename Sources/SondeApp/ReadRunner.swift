@@ -32,7 +32,7 @@ public enum ReadRunner {
         let identity = configuration.identity ?? hostName()
         let context = ComponentContext(identity: identity, log: AppLog.make(configuration), fetch: URLFetcher.fetch)
         let pipeline = try PipelineBuilder.build(
-            configuration, context: context, summary: nil, withOutputs: configuration.summary.mode != .only)
+            configuration, context: context, stats: nil, withOutputs: configuration.summary.mode != .only)
         let input = PcapFileInput(
             configuration: .init(
                 paths: paths, ports: PortSet(configuration.ports), identity: identity,
@@ -40,7 +40,9 @@ public enum ReadRunner {
         input.configuration.replaySpeed = configuration.replaySpeed
         try pipeline.start()
         let producer = pipeline.makeProducer()
-        let summary = TrafficSummary()
+        // The summary is the statistics engine's (as `sonde run`'s live statistics), totals only.
+        let stats = StatsStore(maxStreams: 0, intervals: false)
+        let shard = stats.makeShard()
         let counting = configuration.summary.mode != .off
         var messages: UInt64 = 0
         let start = ProgressReporter.nowSeconds()
@@ -53,7 +55,7 @@ public enum ReadRunner {
             try input.run(progress: progress) { batch in
                 messages += UInt64(batch.count)
                 // The summary counts every message, before joining folds queries into their responses.
-                if counting { summary.add(batch) }
+                if counting { shard.add(batch) }
                 if matching { matcher.process(&batch) }
                 producer.consume(&batch)
                 matcher.takeRetired { producer.consume(&$0) }
@@ -70,7 +72,7 @@ public enum ReadRunner {
         if let readError { throw readError }
         let elapsed = ProgressReporter.nowSeconds() - start
         var report = SummaryReport(
-            summary: summary, decode: input.counters, matching: matcher.counters, files: paths.count, elapsed: elapsed)
+            stats: stats.snapshot(), decode: input.counters, matching: matcher.counters, files: paths.count, elapsed: elapsed)
         if input.sawDnstap { report.dnstap = input.dnstapCounters }
         report.add(pipeline)
         for failure in input.failures { writeError("sonde: \(failure)\n") }

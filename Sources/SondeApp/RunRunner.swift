@@ -1,3 +1,4 @@
+import Histogram
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,11 +37,15 @@ public enum RunRunner {
         let appLog = AppLog.make(configuration)
         let identity = configuration.identity ?? ReadRunner.hostName()
         let context = ComponentContext(identity: identity, log: appLog, fetch: URLFetcher.fetch)
-        let counting = configuration.summary.mode != .off
-        // A long-running receiver tracks the first 16,384 distinct names for the top list (about 1.3 MB); later
-        // ones are counted as untracked, so memory stays flat however many names go by.
+        // Live statistics are always kept, in memory fixed here whatever the traffic (docs/statistics.md).
+        let sc = configuration.stats
+        let statsStore = StatsStore(
+            capacity: sc.top, streamCapacity: sc.streamTop, maxStreams: sc.maxStreams, interval: sc.interval, keptIntervals: sc.intervalsKept)
+        let api = configuration.api
+        let credentials = APICredentials(keys: api.keys, user: api.user, password: api.password, demo: api.demo)
+        if api.listen != nil, let problem = credentials.problem() { throw SondeError("api: \(problem)") }
         let pipeline = try PipelineBuilder.build(
-            configuration, context: context, summary: counting ? TrafficSummary(maxNames: 1 << 14) : nil,
+            configuration, context: context, stats: sc.enabled ? statsStore : nil,
             withOutputs: configuration.summary.mode != .only)
         try pipeline.start()
         for o in pipeline.outputs { appLog.info("output \(o.name): \(o.component.summary)") }
@@ -106,15 +111,58 @@ public enum RunRunner {
             }
             log("sonde: metrics on http://\(metrics!.localAddress)/metrics")
         }
+        let ready = NIOLockedValueBox(false)
+        var apiServer: APIServer?
+        if let endpoint = api.listen, case .tcp(let host, let port) = endpoint {
+            let exporter = MetricsExporter { [inputs] in Self.samples(pipeline: pipeline, inputs: inputs, captures: captures) }
+            let content = APIContent(stats: statsStore, pipeline: pipeline, metrics: exporter) {
+                ready.withLockedValue { $0 } ? (true, "") : (false, "inputs starting")
+            }
+            do {
+                apiServer = try APIServer(
+                    host: host, port: port, content: content, credentials: credentials, eventLoopGroup: group, logger: appLog.logger)
+            } catch {
+                abandon(captures)
+                throw SondeError("cannot serve the API on \(endpoint): \(error)")
+            }
+            log("sonde: API, metrics and dashboard on http://\(apiServer!.localAddress)/\(api.demo ? " (demo: no credentials asked)" : "")")
+        }
+        ready.withLockedValue { $0 = true }
+        // Rates (queries and responses per second, now and at their peak) are sampled every second.
+        let rateTicker = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in statsStore.tick() }
+        var statsd: (pusher: StatsdPusher, task: RepeatedTask)?
+        if let endpoint = configuration.statsd.address {
+            do {
+                let pusher = try StatsdPusher(endpoint: endpoint, prefix: configuration.statsd.prefix)
+                let every = TimeAmount.seconds(Int64(configuration.statsd.interval))
+                statsd = (pusher, group.next().scheduleRepeatedTask(initialDelay: every, delay: every) { _ in pusher.push(statsStore) })
+                log("sonde: statistics pushed to statsd at \(endpoint) every \(configuration.statsd.interval) s")
+            } catch {
+                abandon(captures)
+                throw SondeError("cannot push to statsd at \(endpoint): \(error)")
+            }
+        }
         var stats: RepeatedTask?
         if configuration.statsInterval > 0 {
             let interval = configuration.statsInterval
             let last = NIOLockedValueBox<UInt64>(0)
+            let lastCounters = NIOLockedValueBox(StatsCounters())
             let all = inputs
             stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { _ in
                 let events = pipeline.events
                 let before = last.withLockedValue { v in defer { v = events }; return v }
                 var line = "sonde: \(interval) s: \(events - before) events (\(SummaryReport.grouped((events - before) / UInt64(interval)))/s), \(SummaryReport.grouped(events)) in all"
+                if sc.enabled {
+                    // dnstap-receiver's metrics line: queries, rate, clients, domains, per family and protocol.
+                    let now = statsStore.totals
+                    let d = lastCounters.withLockedValue { v in defer { v = now }; var d = now; d.subtract(v); return d }
+                    let s = statsStore.snapshot(window: .total)
+                    let g = SummaryReport.grouped
+                    var protocols: [String] = []
+                    for t in TransportProtocol.allCases where d.transport[Int(t.rawValue)] > 0 { protocols.append("\(t.name) \(g(d.transport[Int(t.rawValue)]))") }
+                    line += "; queries \(g(d.queries)) (\(g(d.queries / UInt64(interval)))/s), responses \(g(d.responses)), clients ~\(g(s.clients.estimate)), domains ~\(g(s.names.estimate))"
+                        + ", INET \(g(d.family[0])), INET6 \(g(d.family[1]))\(protocols.isEmpty ? "" : ", " + protocols.joined(separator: ", "))"
+                }
                 if !all.isEmpty {
                     var c = DnstapCounters()
                     var open = 0
@@ -149,14 +197,20 @@ public enum RunRunner {
         for i in inputs { i.stop() }
         for c in captures { c.stop() }
         metrics?.stop()
+        apiServer?.stop()
         goneWatch.cancel()
         stats?.cancel()
+        rateTicker.cancel()
+        if let statsd {
+            statsd.task.cancel()
+            statsd.pusher.push(statsStore)
+        }
         try? group.syncShutdownGracefully()
         pipeline.finish(deadline: ProgressReporter.nowSeconds() + 30)
 
         let totals = Self.captureTotals(captures)
         var report = SummaryReport(
-            summary: pipeline.summary ?? TrafficSummary(), decode: totals.decode, matching: totals.matching, files: 0,
+            stats: statsStore.snapshot(), decode: totals.decode, matching: totals.matching, files: 0,
             elapsed: ProgressReporter.nowSeconds() - start)
         report.add(pipeline)
         if !inputs.isEmpty {
@@ -209,11 +263,63 @@ public enum RunRunner {
     }
 
     /// Every counter of the run, for `/metrics`.
+    /// The live statistics for `/metrics`: counters that only grow (an API reset does not touch them), gauges for
+    /// rates, estimates and percentiles. Labels come from small fixed sets (rcode, qtype, protocol, family, flag,
+    /// bucket, and streams up to `stats.max_streams`): never a client or a name.
+    static func statsSamples(_ stats: StatsStore) -> [MetricsExporter.Sample] {
+        var out: [MetricsExporter.Sample] = []
+        func counters(_ c: StatsCounters, _ labels: [(String, String)], detailed: Bool) {
+            // A name is either labelled or not, always (the Prometheus client refuses both): streams have their own.
+            let p = detailed ? "sonde_dns" : "sonde_stream_dns"
+            out.append(.init("\(p)_messages_total", c.messages, labels: labels, help: "DNS messages seen (queries, responses, malformed)."))
+            out.append(.init("\(p)_queries_total", c.queries, labels: labels, help: "DNS queries seen."))
+            out.append(.init("\(p)_responses_total", c.responses, labels: labels, help: "DNS responses seen."))
+            guard detailed else { return }
+            out.append(.init("sonde_dns_malformed_total", c.malformed, labels: labels, help: "DNS messages that did not decode fully."))
+            out.append(.init("sonde_dns_unanswered_total", c.unanswered, labels: labels, help: "Queries that got no answer in time."))
+            out.append(.init("sonde_dns_unmatched_total", c.unmatched, labels: labels, help: "Responses without a query."))
+            out.append(.init("sonde_dns_bytes_total", c.bytesIn, labels: labels + [("direction", "in")], help: "Octets of DNS messages: queries (in) and responses (out)."))
+            out.append(.init("sonde_dns_bytes_total", c.bytesOut, labels: labels + [("direction", "out")], help: "Octets of DNS messages: queries (in) and responses (out)."))
+            for (code, count) in c.rcodes {
+                out.append(.init("sonde_dns_responses_by_rcode_total", count, labels: labels + [("rcode", SummaryReport.rcodeName(code))], help: "Responses by rcode."))
+            }
+            for (code, count) in c.qtypes {
+                out.append(.init("sonde_dns_queries_by_qtype_total", count, labels: labels + [("qtype", SummaryReport.qtypeName(code))], help: "Queries by qtype."))
+            }
+            for t in TransportProtocol.allCases where c.transport[Int(t.rawValue)] > 0 {
+                out.append(.init("sonde_dns_messages_by_protocol_total", c.transport[Int(t.rawValue)], labels: labels + [("protocol", "\(t.name)".lowercased())], help: "DNS messages by transport."))
+            }
+            for (i, f) in ["ipv4", "ipv6"].enumerated() {
+                out.append(.init("sonde_dns_messages_by_family_total", c.family[i], labels: labels + [("family", f)], help: "DNS messages by address family."))
+            }
+            for (name, count) in zip(StatsCounters.flagNames, c.flags) {
+                out.append(.init("sonde_dns_messages_by_flag_total", count, labels: labels + [("flag", name)], help: "DNS messages with the flag set."))
+            }
+            for (bucket, count) in zip(StatsCounters.latencyBuckets, c.latency) {
+                out.append(.init("sonde_dns_latency_bucket_total", count, labels: labels + [("bucket", bucket.name)], help: "Answered queries by latency (dnstap-receiver's buckets)."))
+            }
+        }
+        counters(stats.totals, [], detailed: true)
+        for stream in stats.streams { counters(stats.totals(stream: stream), [("stream", stream)], detailed: false) }
+        let s = stats.snapshot()
+        out.append(.init("sonde_dns_clients", s.clients.estimate, help: "Distinct clients since start or reset (HyperLogLog estimate).", gauge: true))
+        out.append(.init("sonde_dns_domains", s.names.estimate, help: "Distinct query names since start or reset (HyperLogLog estimate).", gauge: true))
+        if s.latency.totalCount > 0 {
+            for (name, p) in [("0.5", 50.0), ("0.9", 90.0), ("0.99", 99.0), ("0.999", 99.9)] {
+                out.append(.init("sonde_dns_latency_microseconds", s.latency.valueAtPercentile(p), labels: [("quantile", name)], help: "Latency percentiles of answered queries since start or reset.", gauge: true))
+            }
+        }
+        let r = stats.rate
+        out.append(.init("sonde_dns_queries_per_second", UInt64(r.queries.rounded()), help: "Queries per second, over the last second.", gauge: true))
+        out.append(.init("sonde_dns_responses_per_second", UInt64(r.responses.rounded()), help: "Responses per second, over the last second.", gauge: true))
+        return out
+    }
+
     static func samples(pipeline: Pipeline, inputs: [DnstapInput], captures: [LiveCaptureInput]) -> [MetricsExporter.Sample] {
         var out: [MetricsExporter.Sample] = [
             .init("sonde_events_total", pipeline.events, help: "Events that entered the pipeline."),
         ]
-        out.append(.init("sonde_dns_messages_total", pipeline.withSummary { $0?.messages ?? 0 }, help: "DNS messages seen (queries, responses, malformed)."))
+        if let stats = pipeline.stats { out += statsSamples(stats) }
         for o in pipeline.outputs {
             let c = o.worker.snapshot
             let labels = [("output", o.name), ("kind", o.kind)]

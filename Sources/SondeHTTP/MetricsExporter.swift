@@ -29,6 +29,9 @@ public final class MetricsExporter: @unchecked Sendable {
     private let lock = NIOLock()
     private var counters: [String: (counter: Counter, last: UInt64)] = [:]
     private var gauges: [String: Gauge] = [:]
+    /// Whether each name was first seen with labels: the Prometheus client stops the process when a name comes
+    /// both ways, so a sample that would mix them is left out (a bug to fix, never a crash).
+    private var labelled: [String: Bool] = [:]
 
     public init(collect: @escaping @Sendable () -> [Sample]) { self.collect = collect }
 
@@ -37,6 +40,9 @@ public final class MetricsExporter: @unchecked Sendable {
         let samples = collect()
         return lock.withLock {
             for s in samples {
+                let hasLabels = !s.labels.isEmpty
+                if let seen = labelled[s.name], seen != hasLabels { continue }
+                labelled[s.name] = hasLabels
                 let key = s.name + "\u{0}" + s.labels.map { "\($0.0)=\($0.1)" }.joined(separator: "\u{0}")
                 if s.isGauge {
                     let g = gauges[key] ?? registry.makeGauge(name: s.name, labels: s.labels, help: s.help)

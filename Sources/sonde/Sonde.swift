@@ -22,7 +22,7 @@ struct Sonde: ParsableCommand {
             flags; flags win over the environment, which wins over the file. See `sonde config --help`.
             """,
         version: SondeVersion.string,
-        subcommands: [Read.self, Run.self, Config.self]
+        subcommands: [Read.self, Run.self, Top.self, Config.self]
     )
 }
 
@@ -358,6 +358,19 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics on http://host:port/metrics.", valueName: "host:port"))
     var metricsListen: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve the REST API, /metrics and the live dashboard on http://host:port/ (credentials from the api section of --config, SONDE_API_KEY or SONDE_API_PASSWORD).",
+            valueName: "host:port"))
+    var api: String?
+
+    @Flag(name: .long, help: "Serve the API without credentials (a demo; refused otherwise).")
+    var apiDemo = false
+
+    @Option(name: .long, help: ArgumentHelp("Push the statistics to a statsd server over UDP every 10 s.", valueName: "host:port"))
+    var statsd: String?
+
     @OptionGroup var summaryOptions: SummaryOptions
 
     @OptionGroup(title: "Outputs and logging") var outputOptions: OutputOptions
@@ -365,6 +378,9 @@ struct Run: ParsableCommand {
     func validate() throws {
         if let metricsListen {
             do { _ = try SocketEndpoint(metricsAddress: metricsListen) } catch { throw ValidationError("--metrics-listen: \(error)") }
+        }
+        if let api {
+            do { _ = try SocketEndpoint(metricsAddress: api) } catch { throw ValidationError("--api: \(error)") }
         }
         if let statsInterval, !(0...86_400).contains(statsInterval) { throw ValidationError("--stats-interval must be 0-86400 seconds") }
         if dnstap.isEmpty && dnstapConnect.isEmpty && capture.interface.isEmpty && options.config == nil
@@ -408,6 +424,9 @@ struct Run: ParsableCommand {
         try capture.apply(to: &configuration)
         if let statsInterval { configuration.statsInterval = statsInterval }
         if let metricsListen { configuration.metricsListen = try SocketEndpoint(metricsAddress: metricsListen) }
+        if let api { configuration.api.listen = try SocketEndpoint(metricsAddress: api) }
+        if apiDemo { configuration.api.demo = true }
+        if let statsd { configuration.statsd.address = try SocketEndpoint(metricsAddress: statsd) }
         if let identity { configuration.identity = identity }
         summaryOptions.apply(to: &configuration)
         try outputOptions.apply(to: &configuration, format: format)
@@ -476,5 +495,53 @@ extension Substring {
         while s.first == set { s = s.dropFirst() }
         while s.last == set { s = s.dropLast() }
         return String(s)
+    }
+}
+
+struct Top: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A live terminal view of a running Sonde (through its API): rates, rcodes, latency, drops, top tables.",
+        discussion: """
+            Keys: t or Tab next table, T previous, s next stream, r reset (asks), q quit. The API key comes from
+            SONDE_API_KEY or --key-file (never a flag: ps shows flags); Basic credentials from --user and
+            SONDE_API_PASSWORD.
+            """)
+
+    @Argument(help: ArgumentHelp("The API's address (sonde run --api).", valueName: "url"))
+    var url = "http://127.0.0.1:8080"
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the API key.", valueName: "path"))
+    var keyFile: String?
+
+    @Option(name: .long, help: "The user for HTTP Basic (the password from SONDE_API_PASSWORD).")
+    var user: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between two refreshes (default 1).", valueName: "seconds"))
+    var interval: Double = 1
+
+    @Option(name: .long, help: "Rows of the top table (default: as many as fit).")
+    var rows: Int = 1000
+
+    @Flag(name: .long, help: "Print one screen and exit.")
+    var once = false
+
+    func validate() throws {
+        guard interval >= 0.2 && interval <= 3600 else { throw ValidationError("--interval must be 0.2-3600 seconds") }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the URL starts with http:// or https://") }
+    }
+
+    func run() throws {
+        let environment = ProcessEnvironment.current
+        var key = environment["SONDE_API_KEY"]
+        if let keyFile {
+            do {
+                var bytes = try FileBytes.read(keyFile, limit: 4096)
+                while let last = bytes.last, last == 0x0a || last == 0x0d || last == 0x20 { bytes.removeLast() }
+                key = String(decoding: bytes, as: UTF8.self)
+            } catch { throw ValidationError("--key-file: cannot read \(keyFile): \(error)") }
+        }
+        let status = try TopRunner.run(
+            .init(url: url, key: key, user: user, password: environment["SONDE_API_PASSWORD"], interval: interval, once: once, rows: rows))
+        if status != 0 { throw ExitCode(status) }
     }
 }

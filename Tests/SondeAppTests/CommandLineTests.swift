@@ -226,7 +226,7 @@ final class CommandLineTests: XCTestCase {
                 "bad.yaml:2:13: ports: \"99999\" is not a port (1-65535)",
                 "bad.yaml:5:13: outputs[0].format: unknown value \"jsn\" (expected text, json, yaml, csv, template)",
                 "bad.yaml:6:11: outputs[1].kind: unknown output kind \"kafka\" (expected stdout, dnstap, file)",
-                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)",
+                "bad.yaml:7:1: colour: unknown key (expected identity, ports, progress, stats_interval, metrics_listen, api, stats, statsd, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)",
                 "bad.yaml:9:8: summary.top: must be a whole number between 0 and 1000, not -1",
                 "bad.yaml:10:9: summary.mode: unknown value \"sometimes\" (expected stderr, only, off)",
             ])

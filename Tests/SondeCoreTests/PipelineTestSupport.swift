@@ -128,7 +128,7 @@ func makePipeline(
                 name: "m\(i)", kind: "memory", writer: try spec.0.makeWriter(context: ComponentContext(identity: "t", log: log)),
                 policy: spec.2, capacityEvents: spec.3, capacityBytes: 1 << 24, chunkLimit: 4096, log: log))
     }
-    return Pipeline(global: global.map { Pipeline.Stage(kind: "test", component: $0) }, outputs: o, reloads: ReloadHub(), summary: nil)
+    return Pipeline(global: global.map { Pipeline.Stage(kind: "test", component: $0) }, outputs: o, reloads: ReloadHub(), stats: nil)
 }
 
 /// A copy of `batch` (events and messages).

@@ -125,9 +125,10 @@ final class GeoIPRecordTests: XCTestCase {
     func testCache() throws {
         let (w, _) = Self.cityDatabase()
         let db = try openMaxMindTestDatabase(w)
+        // One set of four slots at least.
         var cache = GeoIPLookupCache(database: db, slotCount: 1)
-        XCTAssertEqual(cache.slotCount, 1)
-        XCTAssertEqual(GeoIPLookupCache(database: db, slotCount: 0).slotCount, 1)
+        XCTAssertEqual(cache.slotCount, 4)
+        XCTAssertEqual(GeoIPLookupCache(database: db, slotCount: 0).slotCount, 4)
         XCTAssertEqual(GeoIPLookupCache(database: db, slotCount: 3).slotCount, 4)
         XCTAssertEqual(GeoIPLookupCache(database: db, slotCount: 5000).slotCount, 8192)
         XCTAssertEqual(GeoIPLookupCache(database: db, slotCount: .max).slotCount, 1 << 20)
@@ -136,19 +137,25 @@ final class GeoIPRecordTests: XCTestCase {
         XCTAssertEqual(v4.prefixLength, 24)
         XCTAssertEqual(try cache.lookup(ipv4: 0x0102_0304), v4)
         XCTAssertEqual([cache.hits, cache.misses], [1, 1])
-        // ::1.2.3.4 is another key than 1.2.3.4, with the same record and another prefix length.
+        // ::1.2.3.4 is another key than 1.2.3.4, with the same record and another prefix length; both fit the set.
         let compatible = try cache.lookup(ipv6: (0, 0x0102_0304))
         XCTAssertEqual(compatible, GeoIPLookup(prefixLength: 120, record: v4.record))
         XCTAssertEqual(try cache.lookup(ipv4: 0x0102_0304), v4)
-        XCTAssertEqual([cache.hits, cache.misses], [1, 3])
-        XCTAssertEqual(try cache.lookup(ipv4: 0x0102_0304), v4)
+        XCTAssertEqual(try cache.lookup(ipv6: (0, 0x0102_0304)), compatible)
+        XCTAssertEqual([cache.hits, cache.misses], [3, 2])
+        // Four addresses share the one set; a fifth evicts one of them.
+        for a: UInt32 in [0x0102_0305, 0x0102_0306] { _ = try cache.lookup(ipv4: a) }
+        for a: UInt32 in [0x0102_0304, 0x0102_0305, 0x0102_0306] { XCTAssertEqual(try cache.lookup(ipv4: a), try db.geoIP(ipv4: a)) }
+        XCTAssertEqual([cache.hits, cache.misses], [6, 4])
+        _ = try cache.lookup(ipv4: 0x0102_0307)
+        XCTAssertEqual(cache.misses, 5)
         cache.removeAll()
         XCTAssertEqual(try cache.lookup(ipv4: 0x0102_0304), v4)
-        XCTAssertEqual([cache.hits, cache.misses], [2, 4])
+        XCTAssertEqual([cache.hits, cache.misses], [6, 6])
         // A failed lookup is not cached.
         assertMaxMindError(.tooManyFields) { try cache.lookup(ipv6: (0x2001_0DB9_0000_0000, 1)) }
         assertMaxMindError(.tooManyFields) { try cache.lookup(ipv6: (0x2001_0DB9_0000_0000, 1)) }
-        XCTAssertEqual(cache.misses, 6)
+        XCTAssertEqual(cache.misses, 8)
 
         var big = GeoIPLookupCache(database: db)
         var random = MaxMindTestRandom(seed: 3)

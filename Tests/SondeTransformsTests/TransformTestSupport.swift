@@ -237,7 +237,7 @@ func runPipeline(
                 name: "r\(i)", kind: "recording", writer: try r.makeWriter(context: .test()), policy: .block,
                 capacityEvents: 100_000, capacityBytes: 1 << 26, chunkLimit: 1 << 16, log: log))
     }
-    let p = Pipeline(global: global.map(stage), outputs: o, reloads: ReloadHub(), summary: nil)
+    let p = Pipeline(global: global.map(stage), outputs: o, reloads: ReloadHub(), stats: nil)
     try p.start()
     p.makeProducer().consume(&batch)
     p.finish(deadline: SondeThread.now() + 10)

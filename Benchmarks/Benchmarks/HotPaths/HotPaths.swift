@@ -86,9 +86,10 @@ let benchmarks: @Sendable () -> Void = {
                 batch.append(e, message: bytes)
             }
         }
-        let summary = TrafficSummary()
-        for _ in benchmark.scaledIterations { summary.add(batch) }
-        blackHole(summary.messages)
+        let store = StatsStore()
+        let shard = store.makeShard()
+        for _ in benchmark.scaledIterations { shard.add(batch) }
+        blackHole(store.snapshot().counters.messages)
     }
 
     transformBenchmarks()

@@ -40,6 +40,12 @@ public struct ConfigurationLoader {
                 if let t = string(value, key) {
                     do { configuration.metricsListen = try SocketEndpoint(metricsAddress: t) } catch { issue(value, key, error.description) }
                 }
+            case "api":
+                applyAPI(value, &configuration.api)
+            case "stats":
+                applyStats(value, &configuration.stats)
+            case "statsd":
+                applyStatsd(value, &configuration.statsd)
             case "reassembly":
                 if let b = bool(value, key) { configuration.reassembly = b }
             case "matching":
@@ -61,7 +67,95 @@ public struct ConfigurationLoader {
             case "inputs":
                 applyInputs(value, &configuration.inputs, &configuration.captures)
             default:
-                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, metrics_listen, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)")
+                issue(keyNode, key, "unknown key (expected identity, ports, progress, stats_interval, metrics_listen, api, stats, statsd, log_level, log_format, reassembly, matching, unanswered, join, summary, inputs, transforms, outputs)")
+            }
+        }
+    }
+
+    private mutating func applyAPI(_ node: Node, _ api: inout APIConfiguration) {
+        guard let mapping = node.mapping else {
+            issue(node, "api", "must be a mapping")
+            return
+        }
+        func secret(_ value: Node, _ path: String, file: Bool) -> String? {
+            guard let text = string(value, path) else { return nil }
+            guard file else { return text }
+            do {
+                var bytes = try FileBytes.read(text, limit: 4096)
+                while let last = bytes.last, last == 0x0a || last == 0x0d { bytes.removeLast() }
+                return String(decoding: bytes, as: UTF8.self)
+            } catch {
+                issue(value, path, "cannot read \(text): \(error)")
+                return nil
+            }
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let path = "api.\(key)"
+            switch key {
+            case "listen":
+                if let t = string(value, path) {
+                    do { api.listen = try SocketEndpoint(metricsAddress: t) } catch { issue(value, path, error.description) }
+                }
+            case "api_key":
+                if let list = value.sequence {
+                    api.keys += list.compactMap { string($0, path) }
+                } else if let k = secret(value, path, file: false) {
+                    api.keys.append(k)
+                }
+            case "api_key_file":
+                if let k = secret(value, path, file: true) { api.keys.append(k) }
+            case "user":
+                if let u = string(value, path) { api.user = u }
+            case "password":
+                if let p = secret(value, path, file: false) { api.password = p }
+            case "password_file":
+                if let p = secret(value, path, file: true) { api.password = p }
+            case "demo":
+                if let b = bool(value, path) { api.demo = b }
+            default:
+                issue(keyNode, path, "unknown key (expected listen, api_key, api_key_file, user, password, password_file, demo)")
+            }
+        }
+    }
+
+    private mutating func applyStats(_ node: Node, _ stats: inout StatsConfiguration) {
+        guard let mapping = node.mapping else {
+            issue(node, "stats", "must be a mapping")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let path = "stats.\(key)"
+            switch key {
+            case "enabled": if let b = bool(value, path) { stats.enabled = b }
+            case "top": if let n = int(value, path, 16...65536) { stats.top = n }
+            case "stream_top": if let n = int(value, path, 0...65536) { stats.streamTop = n }
+            case "max_streams": if let n = int(value, path, 0...4096) { stats.maxStreams = n }
+            case "interval": if let n = int(value, path, 1...86_400) { stats.interval = n }
+            case "intervals_kept": if let n = int(value, path, 1...1440) { stats.intervalsKept = n }
+            default:
+                issue(keyNode, path, "unknown key (expected enabled, top, stream_top, max_streams, interval, intervals_kept)")
+            }
+        }
+    }
+
+    private mutating func applyStatsd(_ node: Node, _ statsd: inout StatsdConfiguration) {
+        guard let mapping = node.mapping else {
+            issue(node, "statsd", "must be a mapping")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let path = "statsd.\(key)"
+            switch key {
+            case "address":
+                if let t = string(value, path) {
+                    do { statsd.address = try SocketEndpoint(metricsAddress: t) } catch { issue(value, path, error.description) }
+                }
+            case "prefix": if let p = string(value, path) { statsd.prefix = p }
+            case "interval": if let n = int(value, path, 1...86_400) { statsd.interval = n }
+            default: issue(keyNode, path, "unknown key (expected address, prefix, interval)")
             }
         }
     }
@@ -254,7 +348,9 @@ public struct ConfigurationLoader {
                 if let l: LogLevel = choice(node, name) { configuration.logLevel = l }
             case "SONDE_LOG_FORMAT":
                 if let f: LogFormat = choice(node, name) { configuration.logFormat = f }
-            case "SONDE_CONFIG", "SONDE_API_KEY", "SONDE_API_PASSWORD":
+            case "SONDE_API_KEY": configuration.api.keys = [value]
+            case "SONDE_API_PASSWORD": configuration.api.password = value
+            case "SONDE_CONFIG":
                 break  // read by the command line before the file is loaded
             case "SONDE_NO_LIBPCAP":
                 break  // read by the live capture: libpcap is never loaded
@@ -262,7 +358,7 @@ public struct ConfigurationLoader {
                 issues.append(
                     ConfigurationIssue(
                         source: source, path: name,
-                        message: "unknown variable (expected SONDE_CONFIG, SONDE_IDENTITY, SONDE_PORTS, SONDE_FORMAT, SONDE_SUMMARY, SONDE_SUMMARY_FORMAT, SONDE_PROGRESS, SONDE_LOG_LEVEL, SONDE_LOG_FORMAT)"))
+                        message: "unknown variable (expected SONDE_CONFIG, SONDE_IDENTITY, SONDE_PORTS, SONDE_FORMAT, SONDE_SUMMARY, SONDE_SUMMARY_FORMAT, SONDE_PROGRESS, SONDE_LOG_LEVEL, SONDE_LOG_FORMAT, SONDE_API_KEY, SONDE_API_PASSWORD)"))
             }
         }
     }

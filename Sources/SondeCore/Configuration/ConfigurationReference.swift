@@ -15,8 +15,9 @@ public enum ConfigurationReference {
         # Progress bar on standard error, drawn only when it is a terminal.
         progress: true                                     # env SONDE_PROGRESS   flag --no-progress
 
-        # `sonde run`: seconds between two lines of counters on standard error (events, connections,
-        # refusals, protocol errors, idle timeouts); 0 for none.                      flag --stats-interval
+        # `sonde run`: seconds between two lines of counters on standard error (events; queries and their rate,
+        # responses, clients, domains, per family and protocol over the interval; connections, refusals, protocol
+        # errors, idle timeouts; each output's accounting); 0 for none.              flag --stats-interval
         stats_interval: 60
 
         # Log lines on standard error: their level and format (json for journald, Loki and the like). Repeated
@@ -27,6 +28,36 @@ public enum ConfigurationReference {
         # `sonde run`: serve Prometheus metrics (every counter of the summary and the periodic line) on
         # http://host:port/metrics; none by default.                             flag --metrics-listen
         metrics_listen: <none>         # e.g. 127.0.0.1:9153
+
+        # `sonde run`: one HTTP listener for the REST API (/api/v1/…), /metrics, /health, /ready, /openapi.yaml and
+        # the live dashboard (/). Every route but /health and /ready needs X-API-Key or HTTP Basic credentials;
+        # Sonde refuses to start without them, or with a well-known one (changeme, admin, …), unless demo is true.
+        # Credentials never come from flags (`ps` shows flags).                     flag --api host:port
+        api:
+          listen: <none>             # e.g. 127.0.0.1:8080
+          api_key: <none>            # a key or a list of keys           env SONDE_API_KEY (replaces them)
+          api_key_file: <none>       # a file holding a key (its trailing newline aside)
+          user: <none>               # HTTP Basic
+          password: <none>           #                                   env SONDE_API_PASSWORD
+          password_file: <none>
+          demo: false                # serve without credentials
+
+        # `sonde run`: the live statistics (always kept; the API, /metrics and the dashboard show them). Memory
+        # is fixed by these sizes whatever the traffic (docs/statistics.md).
+        stats:
+          enabled: true              # false only to measure what they cost (the API then shows nothing)
+          top: 1024                  # entries of each top table over all traffic (16-65536)
+          stream_top: 128            # entries of each top table per stream
+          max_streams: 64            # streams (dnstap identities, capture points) counted apart; later ones only in the totals
+          interval: 60               # seconds per interval (window=current, last)
+          intervals_kept: 5          # complete intervals kept (window=last:N)
+
+        # `sonde run`: push the statistics to a statsd server over UDP (counters as their growth, |c; rates,
+        # estimates and percentiles as gauges, |g), as dnsmonster does.                    flag --statsd host:port
+        statsd:
+          address: <none>            # e.g. 127.0.0.1:8125
+          prefix: sonde              # sonde.queries, sonde.rcode.NXDOMAIN, sonde.latency_us.p99, ...
+          interval: 10               # seconds between two pushes
 
         # TCP stream reassembly and IP defragmentation.                              flag --no-reassembly
         reassembly: true

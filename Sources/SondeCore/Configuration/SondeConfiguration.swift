@@ -27,6 +27,12 @@ public struct SondeConfiguration: Sendable, Equatable {
     public var statsInterval = 60
     /// `sonde run`: where to serve Prometheus metrics (`/metrics`); nil serves none.
     public var metricsListen: SocketEndpoint?
+    /// `sonde run`: the HTTP listener of the API, `/metrics` and the dashboard, and who may use it.
+    public var api = APIConfiguration()
+    /// `sonde run`: the live statistics' sizes and windows.
+    public var stats = StatsConfiguration()
+    /// `sonde run`: where to push the statistics over statsd (UDP), and how often.
+    public var statsd = StatsdConfiguration()
     /// TCP stream reassembly and IP defragmentation.
     public var reassembly = true
     /// Query/response matching (latency, unanswered counts).
@@ -132,4 +138,44 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public var issues: [ConfigurationIssue]
     public init(issues: [ConfigurationIssue]) { self.issues = issues }
     public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
+
+/// The `api` section: where the API listens and its credentials (never from a flag: `ps` would show them).
+public struct APIConfiguration: Sendable, Equatable {
+    public var listen: SocketEndpoint?
+    /// Keys accepted in `X-API-Key`.
+    public var keys: [String] = []
+    /// HTTP Basic credentials.
+    public var user: String?
+    public var password: String?
+    /// Serve without credentials (a demo); otherwise Sonde refuses to start without them.
+    public var demo = false
+
+    public init() {}
+}
+
+/// The `stats` section: the sizes of the statistics' tables and their windows (memory is fixed by these).
+public struct StatsConfiguration: Sendable, Equatable {
+    /// Off only to measure what they cost (the API then shows nothing).
+    public var enabled = true
+    /// Entries of each top table, over all traffic and per stream.
+    public var top = 1024
+    public var streamTop = 128
+    /// Streams counted apart; later ones are counted in the totals only.
+    public var maxStreams = 64
+    /// Seconds per interval, and how many past intervals are kept.
+    public var interval = 60
+    public var intervalsKept = 5
+
+    public init() {}
+}
+
+/// The `statsd` section: push the statistics to a statsd server (dnsmonster's alternative to Prometheus).
+public struct StatsdConfiguration: Sendable, Equatable {
+    public var address: SocketEndpoint?
+    public var prefix = "sonde"
+    /// Seconds between two pushes.
+    public var interval = 10
+
+    public init() {}
 }

@@ -47,6 +47,15 @@ public enum EnrichmentSerializer {
             emitter.endObject(into: &out)
         }
         if let tags = enrichment.tags?.takeUnretainedValue() {
+            // JSON: the member was written once, when the tags were read; copy it whole.
+            if E.self == JSONEmitter.self {
+                var json = emitter as! JSONEmitter
+                if json.needsComma { out.append(UInt8(ascii: ",")) }
+                tags.json.withUnsafeBytes { out.append($0) }
+                json.needsComma = true
+                emitter = json as! E
+                return
+            }
             emitter.key("tags", into: &out)
             emitter.beginObject(into: &out)
             for f in tags.fields {

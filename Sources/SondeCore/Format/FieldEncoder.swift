@@ -11,6 +11,8 @@ struct FieldEncoder: EventEncoder {
     /// `"name":` of each field, made once.
     let keys: [[UInt8]]
     var context = FormatContext()
+    /// The flattening emitter of whole events, kept so its path buffers are allocated once, not per event.
+    var flatEmitter = FlatJSONEmitter()
 
     init(format: OutputFormat, fields: [EventField]?, flat: Bool) {
         self.format = format
@@ -30,10 +32,9 @@ struct FieldEncoder: EventEncoder {
     mutating func write(_ r: FieldRow, into out: inout OutputBuffer) {
         guard let fields else {
             // Flat JSON of the whole event: the serializer's walk through the flattening emitter.
-            var em = FlatJSONEmitter()
             EventSerializer.write(
                 r.event.pointee, message: r.message, identity: r.identity, enrichment: r.enrichment, context: &context,
-                emitter: &em, into: &out)
+                emitter: &flatEmitter, into: &out)
             return
         }
         switch format {

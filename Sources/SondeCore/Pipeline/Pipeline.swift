@@ -44,23 +44,20 @@ public final class Pipeline: Sendable {
     public let outputs: [Output]
     /// Where SIGHUP and timed reloads are registered.
     public let reloads: ReloadHub
-    let summaryLock = ConditionLock()
-    /// Counts every event that enters, before any transform (the end-of-run report), when wanted.
-    nonisolated(unsafe) public let summary: TrafficSummary?
+    /// Counts every event that enters, before any transform (live statistics and the end-of-run report), when
+    /// wanted: each producer into its own shard, so producers never wait for each other.
+    public let stats: StatsStore?
     let eventCounter = ManagedAtomic<UInt64>(0)
 
-    public init(global: [Stage], outputs: [Output], reloads: ReloadHub, summary: TrafficSummary?) {
+    public init(global: [Stage], outputs: [Output], reloads: ReloadHub, stats: StatsStore?) {
         self.global = global
         self.outputs = outputs
         self.reloads = reloads
-        self.summary = summary
+        self.stats = stats
     }
 
     /// Events that entered the pipeline.
     public var events: UInt64 { eventCounter.load(ordering: .relaxed) }
-
-    /// The summary's message count so far (under its lock).
-    public func withSummary<R>(_ body: (TrafficSummary?) -> R) -> R { summaryLock.withLock { body(summary) } }
 
     /// Starts every output's worker and the reload thread.
     public func start() throws {
@@ -100,19 +97,21 @@ public final class PipelineProducer {
     var globalStages: [any EventStage]
     let globalScratch = RowScratch()
     let routes: [Route]
+    let stats: StatsShard?
 
     init(_ pipeline: Pipeline) {
         self.pipeline = pipeline
+        stats = pipeline.stats?.makeShard()
         globalStages = pipeline.global.map { $0.component.makeStage() }
         routes = pipeline.outputs.map { Route($0) }
     }
 
-    /// Runs `batch` through the pipeline: the summary, the global stage, and every output's stages and encoder.
+    /// Runs `batch` through the pipeline: the statistics, the global stage, and every output's stages and encoder.
     /// The global stage may drop or change the batch's events: empty the batch afterwards.
     public func consume(_ batch: inout EventBatch) {
         guard !batch.isEmpty else { return }
         pipeline.eventCounter.wrappingIncrement(by: UInt64(batch.count), ordering: .relaxed)
-        if let summary = pipeline.summary { pipeline.summaryLock.withLock { summary.add(batch) } }
+        stats?.add(batch)
         let identity = batch.identityEscaped
         identity.withUnsafeBytes { identity in
             var rows = EventRows(batch: batch, identity: identity, scratch: globalScratch)

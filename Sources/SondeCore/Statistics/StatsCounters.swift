@@ -8,6 +8,8 @@ public struct StatsCounters: Sendable, Equatable {
     public var queries: UInt64 = 0
     public var responses: UInt64 = 0
     public var malformed: UInt64 = 0
+    /// Responses with TC=1.
+    public var truncatedResponses: UInt64 = 0
     /// dnstap messages without a DNS message.
     public var withoutMessage: UInt64 = 0
     /// Octets of DNS messages: queries (in, towards servers) and responses (out).
@@ -17,10 +19,13 @@ public struct StatsCounters: Sendable, Equatable {
     public var family: [UInt64] = [0, 0]
     /// By transport (``TransportProtocol`` order).
     public var transport = [UInt64](repeating: 0, count: 8)
-    /// Responses by rcode: 0...23, then everything above in the last bucket.
+    /// Responses by rcode: 0...23 here, the rest (12 bits with EDNS) in ``rareRcodes``.
     public var rcode = [UInt64](repeating: 0, count: 25)
-    /// Queries by qtype: 0...511, then everything above in the last bucket.
+    /// Queries by qtype: 0...511 here, the rest in ``rareQtypes``.
     public var qtype = [UInt64](repeating: 0, count: 513)
+    /// Codes above the arrays, exactly for the first few seen (bounded), then together in the arrays' last bucket.
+    public var rareQtypes = RareCodes()
+    public var rareRcodes = RareCodes()
     /// Messages by opcode.
     public var opcode = [UInt64](repeating: 0, count: 16)
     /// Messages with the flag set: AA, TC, AD, RA, CD (and RD).
@@ -49,6 +54,7 @@ public struct StatsCounters: Sendable, Equatable {
         queries &+= o.queries
         responses &+= o.responses
         malformed &+= o.malformed
+        truncatedResponses &+= o.truncatedResponses
         withoutMessage &+= o.withoutMessage
         bytesIn &+= o.bytesIn
         bytesOut &+= o.bytesOut
@@ -63,5 +69,98 @@ public struct StatsCounters: Sendable, Equatable {
         sum(&flags, o.flags)
         sum(&latency, o.latency)
         sum(&dnstapType, o.dnstapType)
+        for (code, count) in o.rareQtypes.entries where !rareQtypes.add(code, count) { qtype[512] &+= count }
+        for (code, count) in o.rareRcodes.entries where !rareRcodes.add(code, count) { rcode[24] &+= count }
+    }
+
+    /// Takes away counters added before (a reset's baseline): what was counted since.
+    public mutating func subtract(_ o: StatsCounters) {
+        messages &-= o.messages
+        queries &-= o.queries
+        responses &-= o.responses
+        malformed &-= o.malformed
+        truncatedResponses &-= o.truncatedResponses
+        withoutMessage &-= o.withoutMessage
+        bytesIn &-= o.bytesIn
+        bytesOut &-= o.bytesOut
+        unanswered &-= o.unanswered
+        unmatched &-= o.unmatched
+        func less(_ a: inout [UInt64], _ b: [UInt64]) { for i in a.indices { a[i] &-= b[i] } }
+        less(&family, o.family)
+        less(&transport, o.transport)
+        less(&rcode, o.rcode)
+        less(&qtype, o.qtype)
+        less(&opcode, o.opcode)
+        less(&flags, o.flags)
+        less(&latency, o.latency)
+        less(&dnstapType, o.dnstapType)
+        rareQtypes.subtract(o.rareQtypes)
+        rareRcodes.subtract(o.rareRcodes)
+    }
+
+    /// Counts a query's qtype.
+    @inline(__always)
+    public mutating func countQtype(_ code: UInt16) {
+        if code < 512 {
+            qtype[Int(code)] &+= 1
+        } else if !rareQtypes.add(code, 1) {
+            qtype[512] &+= 1
+        }
+    }
+
+    /// Counts a response's rcode.
+    @inline(__always)
+    public mutating func countRcode(_ code: UInt16) {
+        if code < 24 {
+            rcode[Int(code)] &+= 1
+        } else if !rareRcodes.add(code, 1) {
+            rcode[24] &+= 1
+        }
+    }
+
+    /// Every qtype counted, with its count (the shared last bucket as code nil), largest first.
+    public var qtypes: [(code: UInt16?, count: UInt64)] { Self.table(qtype, rareQtypes) }
+    /// Every rcode counted, as ``qtypes``.
+    public var rcodes: [(code: UInt16?, count: UInt64)] { Self.table(rcode, rareRcodes) }
+
+    static func table(_ a: [UInt64], _ rare: RareCodes) -> [(code: UInt16?, count: UInt64)] {
+        var out: [(code: UInt16?, count: UInt64)] = []
+        for i in 0..<(a.count - 1) where a[i] > 0 { out.append((UInt16(i), a[i])) }
+        for (code, count) in rare.entries { out.append((code, count)) }
+        if a[a.count - 1] > 0 { out.append((nil, a[a.count - 1])) }
+        return out.sorted { x, y in
+            x.count != y.count ? x.count > y.count : (x.code ?? .max) < (y.code ?? .max)
+        }
+    }
+}
+
+/// Counts of up to 16 codes beyond a counter array, exactly; more distinct codes than that are not held (the
+/// caller counts them in a shared bucket), so memory stays fixed.
+public struct RareCodes: Sendable, Equatable {
+    public static let capacity = 16
+    var codes: [UInt16] = []
+    var counts: [UInt64] = []
+
+    public init() {}
+
+    /// Adds `count` to `code`; false when the code is not held and there is no room for it.
+    @inline(__always)
+    public mutating func add(_ code: UInt16, _ count: UInt64) -> Bool {
+        if let i = codes.firstIndex(of: code) {
+            counts[i] &+= count
+            return true
+        }
+        guard codes.count < Self.capacity else { return false }
+        codes.append(code)
+        counts.append(count)
+        return true
+    }
+
+    public var entries: [(code: UInt16, count: UInt64)] { Array(zip(codes, counts)).filter { $0.1 > 0 } }
+
+    mutating func subtract(_ o: RareCodes) {
+        for (code, count) in zip(o.codes, o.counts) {
+            if let i = codes.firstIndex(of: code) { counts[i] &-= count }
+        }
     }
 }

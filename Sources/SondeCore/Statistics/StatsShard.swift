@@ -41,8 +41,8 @@ public final class StatsShard: @unchecked Sendable {
     public func add(_ batch: borrowing EventBatch) {
         lock.lock()
         defer { lock.unlock() }
-        let now = SondeThread.wallClockNanoseconds()
-        let index = now / (Int64(store.interval) * 1_000_000_000)
+        let intervals = store.intervals
+        let index = intervals ? SondeThread.wallClockNanoseconds() / (Int64(store.interval) * 1_000_000_000) : 0
         if index != currentIndex {
             if currentIndex >= 0 {
                 recent.insert(current, at: 0)
@@ -55,7 +55,7 @@ public final class StatsShard: @unchecked Sendable {
         batch.forEachInPlace { e, m in
             let stream = streamName(e, m, defaultStream)
             add(e, m, &global)
-            add(e, m, &current)
+            if intervals { add(e, m, &current) }
             if store.maxStreams > 0 {
                 if streams[stream] == nil {
                     guard streams.count < store.maxStreams else { return }
@@ -112,7 +112,8 @@ public final class StatsShard: @unchecked Sendable {
         if response {
             s.counters.responses &+= 1
             s.counters.bytesOut &+= size
-            s.counters.rcode[min(rcode, 24)] &+= 1
+            s.counters.countRcode(UInt16(truncatingIfNeeded: rcode))
+            if l.tc { s.counters.truncatedResponses &+= 1 }
             if e.pointee.latency >= 0 {
                 let ns = e.pointee.latency
                 var bucket = 0
@@ -123,7 +124,7 @@ public final class StatsShard: @unchecked Sendable {
         } else {
             s.counters.queries &+= 1
             s.counters.bytesIn &+= size
-            if l.hasQuestion { s.counters.qtype[min(Int(l.qtype), 512)] &+= 1 }
+            if l.hasQuestion { s.counters.countQtype(l.qtype) }
             s.topClients.add(hash: clientHash) { StreamStats.writeKey(client, $0) }
         }
         guard l.hasQuestion else { return }
@@ -241,16 +242,20 @@ public final class StatsShard: @unchecked Sendable {
         return HyperLogLog.mix(h ^ tail)
     }
 
-    /// Forgets what was counted (all, or one stream).
+    /// Forgets what was counted (all, or one stream), but the exact counters, which only ever grow.
     func reset(stream: String?) {
+        func emptied(_ s: StreamStats) -> StreamStats {
+            var e = s.emptied()
+            e.counters = s.counters
+            e.since = SondeThread.wallClockNanoseconds()
+            return e
+        }
         lock.withLock {
             if let stream {
-                if let s = streams[stream] { streams[stream] = s.emptied() }
+                if let s = streams[stream] { streams[stream] = emptied(s) }
             } else {
-                global = global.emptied()
-                current = current.emptied()
-                recent = []
-                for k in streams.keys { streams[k] = streams[k]!.emptied() }
+                global = emptied(global)
+                for k in streams.keys { streams[k] = emptied(streams[k]!) }
             }
         }
     }

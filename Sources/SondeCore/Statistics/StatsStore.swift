@@ -10,12 +10,17 @@ public final class StatsStore: @unchecked Sendable {
     /// Seconds per interval, and how many past intervals are kept.
     public let interval: Int
     public let keptIntervals: Int
+    /// Whether intervals are kept at all (`sonde read` keeps only the totals).
+    public let intervals: Bool
     /// The Public Suffix List, when there is one (tld and registered-domain tables).
     public let suffixes: (any SuffixLookup)?
     let lock = ConditionLock()
     var shards: [StatsShard] = []
     /// Events per second now and at most, sampled by ``tick()``.
     var rates = Rates()
+    /// The exact counters at the last reset, globally ("") and per stream: counters only ever grow (Prometheus
+    /// reads them), and what the API shows since a reset is the difference.
+    var baselines: [String: StatsCounters] = [:]
 
     struct Rates {
         var last: (time: Double, queries: UInt64, responses: UInt64)?
@@ -24,8 +29,9 @@ public final class StatsStore: @unchecked Sendable {
 
     public init(
         capacity: Int = 1024, streamCapacity: Int = 128, maxStreams: Int = 64, interval: Int = 60, keptIntervals: Int = 5,
-        suffixes: (any SuffixLookup)? = nil
+        intervals: Bool = true, suffixes: (any SuffixLookup)? = nil
     ) {
+        self.intervals = intervals
         self.capacity = capacity
         self.streamCapacity = streamCapacity
         self.maxStreams = maxStreams
@@ -72,6 +78,23 @@ public final class StatsStore: @unchecked Sendable {
                 }
             }
         }
+        if window == .total, let base = lock.withLock({ baselines[stream ?? ""] }) { out.counters.subtract(base) }
+        return out
+    }
+
+    /// The exact counters of all traffic since start, never reset (cheaper than a whole ``snapshot(stream:window:)``).
+    public var totals: StatsCounters {
+        var out = StatsCounters()
+        for shard in lock.withLock({ shards }) { shard.lock.withLock { out.add(shard.global.counters) } }
+        return out
+    }
+
+    /// A stream's exact counters since start, never reset (Prometheus reads them).
+    public func totals(stream: String) -> StatsCounters {
+        var out = StatsCounters()
+        for shard in lock.withLock({ shards }) {
+            shard.lock.withLock { if let s = shard.streams[stream] { out.add(s.counters) } }
+        }
         return out
     }
 
@@ -84,10 +107,28 @@ public final class StatsStore: @unchecked Sendable {
         return seen
     }
 
-    /// Forgets what was counted, for all or for one stream.
+    /// Forgets what was counted, for all or for one stream: the top tables, estimates and latencies start again,
+    /// and the counters are shown from here (they keep growing underneath, for Prometheus).
     public func reset(stream: String? = nil) {
-        for shard in lock.withLock({ shards }) { shard.reset(stream: stream) }
-        if stream == nil { lock.withLock { rates = Rates() } }
+        let all = lock.withLock { shards }
+        let names = stream.map { [$0] } ?? self.streams
+        var bases: [String: StatsCounters] = [:]
+        for shard in all {
+            shard.lock.withLock {
+                if stream == nil { bases["", default: StatsCounters()].add(shard.global.counters) }
+                for name in names {
+                    if let s = shard.streams[name] { bases[name, default: StatsCounters()].add(s.counters) }
+                }
+            }
+            shard.reset(stream: stream)
+        }
+        lock.withLock {
+            for (name, base) in bases { baselines[name] = base }
+            if stream == nil {
+                rates.peakQueries = 0
+                rates.peakResponses = 0
+            }
+        }
     }
 
     /// Samples the query and response rates (call about once a second).

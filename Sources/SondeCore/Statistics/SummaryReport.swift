@@ -1,9 +1,11 @@
+import Histogram
 public import SondeDNS
 import SondeDnstap
 
 /// The end-of-run report, as text for people or JSON for programs.
 public struct SummaryReport {
-    public var summary: TrafficSummary
+    /// The statistics of every message seen (``StatsStore``'s, globally).
+    public var stats: StreamStats
     public var decode: DecodeCounters
     public var matching: MatchingCounters
     /// Files read.
@@ -21,10 +23,10 @@ public struct SummaryReport {
     public var transforms: [(stage: String, kind: String, dropped: UInt64)] = []
 
     public init(
-        summary: TrafficSummary, decode: DecodeCounters, matching: MatchingCounters = MatchingCounters(), files: Int,
+        stats: StreamStats, decode: DecodeCounters, matching: MatchingCounters = MatchingCounters(), files: Int,
         elapsed: Double
     ) {
-        self.summary = summary
+        self.stats = stats
         self.decode = decode
         self.matching = matching
         self.files = files
@@ -50,7 +52,7 @@ public struct SummaryReport {
 
     /// A few lines for a terminal.
     public func text(topNames: Int = 10) -> String {
-        let s = summary
+        let s = stats.counters
         let d = decode
         var lines: [String] = []
         let rate = elapsed > 0 ? Double(s.messages) / elapsed : 0
@@ -73,18 +75,28 @@ public struct SummaryReport {
                 "dnstap:    events \(Self.grouped(t.events)) (without DNS message \(Self.grouped(t.withoutMessage))), invalid frames \(Self.grouped(t.invalidFrames)), oversized \(Self.grouped(t.oversizedFrames))"
                     + (files > 0 ? "" : "; connections accepted \(Self.grouped(t.connectionsAccepted)), refused \(Self.grouped(t.connectionsRefused)), evicted \(Self.grouped(t.connectionsEvicted)), protocol errors \(Self.grouped(t.protocolErrors)), idle timeouts \(Self.grouped(t.idleTimeouts)), finished \(Self.grouped(t.connectionsFinished)), lost \(Self.grouped(t.connectionsLost))")
             )
-            let types = Self.dnstapTypes(s).map { "\($0.0) \(Self.grouped($0.1))" }
+            let types = Self.dnstapTypes(stats.counters).map { "\($0.0) \(Self.grouped($0.1))" }
             lines.append("types:     \(types.isEmpty ? "-" : types.joined(separator: ", "))")
         }
         lines.append(
             "messages:  \(Self.grouped(s.messages)) (queries \(Self.grouped(s.queries)), responses \(Self.grouped(s.responses)), malformed \(Self.grouped(s.malformed)), TC=1 \(Self.grouped(s.truncatedResponses)))"
         )
         var transports: [String] = []
-        for t in TransportProtocol.allCases where s.byTransport[Int(t.rawValue)] > 0 {
-            transports.append("\(t.name) \(Self.grouped(s.byTransport[Int(t.rawValue)]))")
+        for t in TransportProtocol.allCases where s.transport[Int(t.rawValue)] > 0 {
+            transports.append("\(t.name) \(Self.grouped(s.transport[Int(t.rawValue)]))")
         }
         lines.append("transport: \(transports.isEmpty ? "-" : transports.joined(separator: ", "))")
-        lines.append("family:    INET \(Self.grouped(s.ipv4)), INET6 \(Self.grouped(s.ipv6))")
+        lines.append("family:    INET \(Self.grouped(s.family[0])), INET6 \(Self.grouped(s.family[1]))")
+        lines.append(
+            "distinct:  clients ~\(Self.grouped(stats.clients.estimate)), names ~\(Self.grouped(stats.names.estimate))"
+                + " (HyperLogLog estimates, standard error 0.81%)")
+        if stats.latency.totalCount > 0 {
+            let l = stats.latency
+            func ms(_ us: UInt64) -> String { format3(Double(us) / 1000) }
+            lines.append(
+                "latency:   \(Self.grouped(l.totalCount)) answered, p50 \(ms(l.valueAtPercentile(50))) ms, p90 \(ms(l.valueAtPercentile(90))) ms, p99 \(ms(l.valueAtPercentile(99))) ms, p99.9 \(ms(l.valueAtPercentile(99.9))) ms, max \(ms(l.max)) ms"
+            )
+        }
         // Packet, reassembly and matching lines say nothing about a dnstap-only run.
         if dnstap == nil || d.packets > 0 {
             lines.append(
@@ -101,19 +113,18 @@ public struct SummaryReport {
                 "matching:  answered \(Self.grouped(m.matched)), unanswered \(Self.grouped(m.unanswered)), responses without a query \(Self.grouped(m.unmatchedResponses)), retransmitted queries \(Self.grouped(m.duplicateQueries))"
             )
         }
-        let qtypes = TrafficSummary.top(s.queryTypes, 10).map { e in "\(Self.mnemonic { DNSType.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
+        let qtypes = s.qtypes.prefix(10).map { e in "\(Self.qtypeName(e.code)) \(Self.grouped(e.count))" }
         lines.append("qtypes:    \(qtypes.isEmpty ? "-" : qtypes.joined(separator: ", "))")
-        let rcodes = TrafficSummary.top(s.responseCodes, 10).map { e in "\(Self.mnemonic { DNSRcode.write(UInt16(e.code), into: &$0) }) \(Self.grouped(e.count))" }
+        let rcodes = s.rcodes.prefix(10).map { e in "\(Self.rcodeName(e.code)) \(Self.grouped(e.count))" }
         lines.append("rcodes:    \(rcodes.isEmpty ? "-" : rcodes.joined(separator: ", "))")
         for o in outputs { lines.append(Self.outputLine(o.name, o.kind, o.counters)) }
         for t in transforms where t.dropped > 0 {
             lines.append("filtered:  \(t.stage) \(t.kind) left out \(Self.grouped(t.dropped))")
         }
-        let top = s.names.top(topNames)
+        let top = Self.topNames(stats.topNames, topNames)
         lines.append("top qnames:\(top.isEmpty ? " -" : "")")
-        for (name, count) in top { lines.append("  \(Self.grouped(count).leftPadded(12))  \(name)") }
-        if s.names.untracked > 0 {
-            lines.append("  (\(Self.grouped(s.names.untracked)) messages with names beyond the \(s.names.maxNames) tracked)")
+        for e in top {
+            lines.append("  \(Self.grouped(e.count).leftPadded(12))  \(e.name)\(e.error > 0 ? "  (at most \(Self.grouped(e.error)) fewer)" : "")")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -132,19 +143,21 @@ public struct SummaryReport {
 
     /// One JSON object (keys as in the README).
     public func json(topNames: Int = 10) -> String {
-        let s = summary
+        let s = stats.counters
         let d = decode
         func object(_ pairs: [(String, UInt64)]) -> String {
             "{" + pairs.map { "\"\(jsonEscape($0.0))\":\($0.1)" }.joined(separator: ",") + "}"
         }
         var transports: [(String, UInt64)] = []
-        for t in TransportProtocol.allCases where s.byTransport[Int(t.rawValue)] > 0 {
-            transports.append(("\(t.name)".lowercased(), s.byTransport[Int(t.rawValue)]))
+        for t in TransportProtocol.allCases where s.transport[Int(t.rawValue)] > 0 {
+            transports.append(("\(t.name)".lowercased(), s.transport[Int(t.rawValue)]))
         }
-        let qtypes = TrafficSummary.top(s.queryTypes, 65536).map { e in (Self.mnemonic { DNSType.write(UInt16(e.code), into: &$0) }, e.count) }
-        let rcodes = TrafficSummary.top(s.responseCodes, 4096).map { e in (Self.mnemonic { DNSRcode.write(UInt16(e.code), into: &$0) }, e.count) }
-        let opcodes = TrafficSummary.top(s.opcodes, 16).map { e in (Self.mnemonic { DNSOpcode.write(UInt8(e.code), into: &$0) }, e.count) }
-        let top = s.names.top(topNames).map { "{\"name\":\"\(jsonEscape($0.name))\",\"count\":\($0.count)}" }
+        let qtypes = s.qtypes.map { e in (Self.qtypeName(e.code), e.count) }
+        let rcodes = s.rcodes.map { e in (Self.rcodeName(e.code), e.count) }
+        let opcodes = StatsCounters.table(s.opcode + [0], RareCodes()).map { e in (Self.mnemonic { DNSOpcode.write(UInt8(e.code ?? 0), into: &$0) }, e.count) }
+        let top = Self.topNames(stats.topNames, topNames).map {
+            "{\"name\":\"\(jsonEscape($0.name))\",\"count\":\($0.count),\"error\":\($0.error)}"
+        }
         var fields: [String] = []
         fields.append("\"files\":\(files)")
         fields.append("\"elapsed_seconds\":\(format3(elapsed))")
@@ -175,12 +188,20 @@ public struct SummaryReport {
         fields.append("\"malformed\":\(s.malformed)")
         fields.append("\"truncated_responses\":\(s.truncatedResponses)")
         fields.append("\"transport\":\(object(transports))")
-        fields.append("\"ip\":\(object([("ipv4", s.ipv4), ("ipv6", s.ipv6)]))")
+        fields.append("\"ip\":\(object([("ipv4", s.family[0]), ("ipv6", s.family[1])]))")
         fields.append("\"opcode\":\(object(opcodes))")
         fields.append("\"rcode\":\(object(rcodes))")
         fields.append("\"qtype_queries\":\(object(qtypes))")
         fields.append("\"top_qnames\":[\(top.joined(separator: ","))]")
-        fields.append("\"untracked_names\":\(s.names.untracked)")
+        fields.append("\"distinct_clients\":\(stats.clients.estimate)")
+        fields.append("\"distinct_names\":\(stats.names.estimate)")
+        if stats.latency.totalCount > 0 {
+            let l = stats.latency
+            let buckets = zip(StatsCounters.latencyBuckets, s.latency).map { ($0.0.name, $0.1) }
+            fields.append(
+                "\"latency\":{\"answered\":\(l.totalCount),\"p50_us\":\(l.valueAtPercentile(50)),\"p90_us\":\(l.valueAtPercentile(90)),\"p99_us\":\(l.valueAtPercentile(99)),\"p999_us\":\(l.valueAtPercentile(99.9)),\"max_us\":\(l.max),\"buckets\":\(object(buckets))}"
+            )
+        }
         fields.append("\"answered\":\(matching.matched)")
         fields.append("\"unanswered\":\(matching.unanswered)")
         fields.append("\"unmatched_responses\":\(matching.unmatchedResponses)")
@@ -206,9 +227,29 @@ public struct SummaryReport {
     }
 
     /// dnstap message types seen, most first.
-    static func dnstapTypes(_ s: TrafficSummary) -> [(String, UInt64)] {
-        TrafficSummary.top(s.dnstapTypes, 16).map { e in
-            (DnstapNames.messageType(UInt32(e.code)).map { "\($0)" } ?? "TYPE\(e.code)", e.count)
+    static func dnstapTypes(_ s: StatsCounters) -> [(String, UInt64)] {
+        StatsCounters.table(s.dnstapType + [0], RareCodes()).map { e in
+            let code = e.code ?? 0
+            return (DnstapNames.messageType(UInt32(code)).map { "\($0)" } ?? "TYPE\(code)", e.count)
+        }
+    }
+
+    /// A qtype's mnemonic; "other" for the shared bucket of rare codes.
+    public static func qtypeName(_ code: UInt16?) -> String {
+        code.map { c in mnemonic { DNSType.write(c, into: &$0) } } ?? "other"
+    }
+
+    /// An rcode's mnemonic; "other" for the shared bucket.
+    public static func rcodeName(_ code: UInt16?) -> String {
+        code.map { c in mnemonic { DNSRcode.write(c, into: &$0) } } ?? "other"
+    }
+
+    /// The `n` heaviest names of a table, in presentation form, with how much each count may exceed the truth.
+    public static func topNames(_ table: SpaceSaving, _ n: Int) -> [(name: String, count: UInt64, error: UInt64)] {
+        table.top(n).map { e in
+            var out = OutputBuffer(capacity: 1100)
+            e.key.withUnsafeBytes { DomainName.write($0, at: 0, into: &out) }
+            return (out.makeString(), e.value, e.error)
         }
     }
 }

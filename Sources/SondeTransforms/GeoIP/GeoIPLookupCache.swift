@@ -33,15 +33,16 @@ public struct GeoIPLookupCache: ~Copyable {
     /// A cache of `slotCount` entries (rounded up to a power of two, 1...2^20) over `database`; an entry takes
     /// 112 bytes, so the default 4096 take 448 KiB.
     ///
-    /// Direct mapping makes addresses that share a slot evict each other: with as many distinct addresses in
-    /// use as a quarter of the slots, about a fifth of them do. Size it at 8 to 16 times the number of clients
+    /// Four-way sets: an address is looked for in the four slots of its set, so addresses that share a set
+    /// evict each other only when more than four busy ones do. Size it at about twice the number of clients
     /// expected to be active at once.
     public init(database: MaxMindDatabase, slotCount: Int = 4096) {
         var count = 1
-        while count < min(max(slotCount, 1), 1 << 20) { count <<= 1 }
+        while count < min(max(slotCount, Self.ways), 1 << 20) { count <<= 1 }
         self.database = database
         self.slotCount = count
-        self.shift = UInt64(64 - count.trailingZeroBitCount)
+        // The hash's top bits pick one of slotCount / ways sets.
+        self.shift = UInt64(64 - (count / Self.ways).trailingZeroBitCount)
         self.slots = .allocate(capacity: count)
         slots.initialize(repeating: Slot(high: 0, low: 0, result: GeoIPLookup(prefixLength: 0, record: nil), family: 0), count: count)
     }
@@ -54,28 +55,40 @@ public struct GeoIPLookupCache: ~Copyable {
     /// The lookup of an IPv4 address (`0x7f000001` is 127.0.0.1), from the cache when it holds it.
     public mutating func lookup(ipv4 address: UInt32) throws(MaxMindDBError) -> GeoIPLookup {
         let low = UInt64(address)
-        let slot = slots + index(high: 0, low: low ^ 0x4_0000_0000)
-        if slot.pointee.family == 4, slot.pointee.low == low {
+        let set = slots + index(high: 0, low: low ^ 0x4_0000_0000)
+        for w in 0..<Self.ways where set[w].family == 4 && set[w].low == low {
             hits += 1
-            return slot.pointee.result
+            return set[w].result
         }
         misses += 1
         let result = try database.geoIP(ipv4: address)
-        slot.pointee = Slot(high: 0, low: low, result: result, family: 4)
+        set[victim(set)] = Slot(high: 0, low: low, result: result, family: 4)
         return result
     }
 
     /// The lookup of an IPv6 address given as two big-endian halves, from the cache when it holds it.
     public mutating func lookup(ipv6 address: (high: UInt64, low: UInt64)) throws(MaxMindDBError) -> GeoIPLookup {
-        let slot = slots + index(high: address.high, low: address.low)
-        if slot.pointee.family == 6, slot.pointee.high == address.high, slot.pointee.low == address.low {
+        let set = slots + index(high: address.high, low: address.low)
+        for w in 0..<Self.ways where set[w].family == 6 && set[w].high == address.high && set[w].low == address.low {
             hits += 1
-            return slot.pointee.result
+            return set[w].result
         }
         misses += 1
         let result = try database.geoIP(ipv6: address)
-        slot.pointee = Slot(high: address.high, low: address.low, result: result, family: 6)
+        set[victim(set)] = Slot(high: address.high, low: address.low, result: result, family: 6)
         return result
+    }
+
+    /// Slots per set: an address may sit in any of the 4 slots of its set, so a few busy addresses that hash
+    /// alike no longer evict each other at every turn (with a direct-mapped cache, 5,000 clients in 16,384
+    /// slots missed on about one lookup in seven).
+    static let ways = 4
+
+    /// The slot a new entry takes: an empty one, else one chosen by the miss count (random enough, and free).
+    @inline(__always)
+    private func victim(_ set: UnsafeMutablePointer<Slot>) -> Int {
+        for w in 0..<Self.ways where set[w].family == 0 { return w }
+        return misses & (Self.ways - 1)
     }
 
     /// Forgets every entry (the counters stay).
@@ -88,7 +101,7 @@ public struct GeoIPLookupCache: ~Copyable {
         // Mix both halves, then take the top bits of a multiply by 2^64 / golden ratio: neighbouring addresses
         // (the common case: one client, one subnet) land in different slots.
         let mixed = (high &* 0xC2B2_AE3D_27D4_EB4F ^ low) &* 0x9E37_79B9_7F4A_7C15
-        // A 1-slot cache shifts by 64, which Swift's `>>` turns into 0.
-        return Int(truncatingIfNeeded: mixed >> shift)
+        // A cache of one set shifts by 64, which Swift's `>>` turns into 0. The index is the set's first slot.
+        return Int(truncatingIfNeeded: mixed >> shift) &* Self.ways
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import NIOCore
+import NIOPosix
+public import SondeCore
+import ServiceLifecycle
+
+/// What the API shows: the statistics, the pipeline's outputs, the Prometheus exposition, and readiness.
+public struct APIContent: Sendable {
+    public var stats: StatsStore
+    public var pipeline: Pipeline?
+    public var metrics: MetricsExporter
+    /// Whether Sonde is ready (every input listening or capturing), and why not.
+    public var ready: @Sendable () -> (Bool, String)
+
+    public init(stats: StatsStore, pipeline: Pipeline?, metrics: MetricsExporter, ready: @escaping @Sendable () -> (Bool, String)) {
+        self.stats = stats
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.ready = ready
+    }
+}
+
+/// One HTTP listener for the REST API, `/metrics`, `/health`, `/ready`, `/openapi.yaml` and the dashboard, on
+/// Hummingbird. Started and stopped from Sonde's threads (the runner is not async): the application runs in its
+/// own service group, in a task, and ``stop()`` shuts it down gracefully.
+public final class APIServer: Sendable {
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+    /// The address it listens on (port 0 becomes the port the system chose).
+    public let localAddress: String
+
+    /// Binds `host:port` and starts serving; throws when it cannot listen.
+    public init(host: String, port: Int, content: APIContent, credentials: APICredentials, eventLoopGroup: any EventLoopGroup, logger: Logger) throws {
+        let router = Router()
+        router.add(middleware: AuthMiddleware(credentials: credentials, open: ["/health", "/ready", "/"]))
+        router.add(middleware: MethodMiddleware(routes: APIRoutes.methods))
+        APIRoutes.add(to: router, content: content)
+        let started = ConditionLock()
+        let address = LockedBox<String?>(nil)
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "sonde"),
+            onServerRunning: { channel in
+                let a = channel.localAddress
+                let host = a?.ipAddress ?? "?"
+                address.set("\(host.contains(":") ? "[\(host)]" : host):\(a?.port ?? 0)")
+                started.withLock { started.broadcast() }
+            },
+            eventLoopGroupProvider: .shared(eventLoopGroup),
+            logger: quiet
+        )
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
+        let failure = LockedBox<(any Error)?>(nil)
+        let task = Task {
+            do {
+                try await group.run()
+            } catch {
+                failure.set(error)
+                started.withLock { started.broadcast() }
+                throw error
+            }
+        }
+        let deadline = SondeThread.now() + 10
+        started.withLock {
+            while address.get() == nil && failure.get() == nil && SondeThread.now() < deadline { _ = started.wait(seconds: 0.5) }
+        }
+        if let error = failure.get() { throw SondeError("cannot listen on \(host):\(port): \(error)") }
+        guard let bound = address.get() else {
+            task.cancel()
+            throw SondeError("the API did not start listening on \(host):\(port) within 10 s")
+        }
+        self.group = group
+        self.task = task
+        localAddress = bound
+    }
+
+    /// Stops listening and waits (at most 5 s) for requests under way.
+    public func stop() {
+        let done = ConditionLock()
+        let finished = LockedBox(false)
+        let group = self.group, task = self.task
+        Task {
+            await group.triggerGracefulShutdown()
+            _ = await task.result
+            finished.set(true)
+            done.withLock { done.broadcast() }
+        }
+        let deadline = SondeThread.now() + 5
+        done.withLock {
+            while !finished.get() && SondeThread.now() < deadline { _ = done.wait(seconds: 0.5) }
+        }
+    }
+}
+
+/// A value shared between threads under a lock.
+final class LockedBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.withLock { value } }
+    func set(_ v: T) { lock.withLock { value = v } }
+}
