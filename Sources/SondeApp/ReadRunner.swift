@@ -41,7 +41,7 @@ public enum ReadRunner {
         try pipeline.start()
         let producer = pipeline.makeProducer()
         // The summary is the statistics engine's (as `sonde run`'s live statistics), totals only.
-        let stats = StatsStore(maxStreams: 0, intervals: false)
+        let stats = StatsStore(maxStreams: 0, intervals: false, detail: false)
         let shard = stats.makeShard()
         let counting = configuration.summary.mode != .off
         var messages: UInt64 = 0

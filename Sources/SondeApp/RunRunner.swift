@@ -39,8 +39,12 @@ public enum RunRunner {
         let context = ComponentContext(identity: identity, log: appLog, fetch: URLFetcher.fetch)
         // Live statistics are always kept, in memory fixed here whatever the traffic (docs/statistics.md).
         let sc = configuration.stats
+        // Every table, interval and stream only when something reads them (the API, /metrics, statsd, or
+        // stats.detail); otherwise what the end-of-run summary shows.
+        let detail = sc.detail ?? (configuration.api.listen != nil || configuration.metricsListen != nil || configuration.statsd.address != nil)
         let statsStore = StatsStore(
-            capacity: sc.top, streamCapacity: sc.streamTop, maxStreams: sc.maxStreams, interval: sc.interval, keptIntervals: sc.intervalsKept)
+            capacity: sc.top, streamCapacity: sc.streamTop, maxStreams: sc.maxStreams, interval: sc.interval, keptIntervals: sc.intervalsKept,
+            detail: detail)
         let api = configuration.api
         let credentials = APICredentials(keys: api.keys, user: api.user, password: api.password, demo: api.demo)
         if api.listen != nil, let problem = credentials.problem() { throw SondeError("api: \(problem)") }

@@ -129,13 +129,14 @@ public struct ConfigurationLoader {
             let path = "stats.\(key)"
             switch key {
             case "enabled": if let b = bool(value, path) { stats.enabled = b }
+            case "detail": if let b = bool(value, path) { stats.detail = b }
             case "top": if let n = int(value, path, 16...65536) { stats.top = n }
             case "stream_top": if let n = int(value, path, 0...65536) { stats.streamTop = n }
             case "max_streams": if let n = int(value, path, 0...4096) { stats.maxStreams = n }
             case "interval": if let n = int(value, path, 1...86_400) { stats.interval = n }
             case "intervals_kept": if let n = int(value, path, 1...1440) { stats.intervalsKept = n }
             default:
-                issue(keyNode, path, "unknown key (expected enabled, top, stream_top, max_streams, interval, intervals_kept)")
+                issue(keyNode, path, "unknown key (expected enabled, detail, top, stream_top, max_streams, interval, intervals_kept)")
             }
         }
     }

@@ -46,6 +46,9 @@ public enum ConfigurationReference {
         # is fixed by these sizes whatever the traffic (docs/statistics.md).
         stats:
           enabled: true              # false only to measure what they cost (the API then shows nothing)
+          detail: <auto>             # every table, interval and stream; by default only with --api, --metrics-listen
+                                     # or --statsd (they cost several times the JSON path today), otherwise
+                                     # what the summary shows: counters, estimates, latency, top names
           top: 1024                  # entries of each top table over all traffic (16-65536)
           stream_top: 128            # entries of each top table per stream
           max_streams: 64            # streams (dnstap identities, capture points) counted apart; later ones only in the totals

@@ -158,6 +158,9 @@ public struct APIConfiguration: Sendable, Equatable {
 public struct StatsConfiguration: Sendable, Equatable {
     /// Off only to measure what they cost (the API then shows nothing).
     public var enabled = true
+    /// Every table, the intervals and the streams (true), or only the summary's (false); nil: when the API,
+    /// /metrics or statsd reads them.
+    public var detail: Bool?
     /// Entries of each top table, over all traffic and per stream.
     public var top = 1024
     public var streamTop = 128

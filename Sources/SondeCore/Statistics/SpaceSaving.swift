@@ -99,12 +99,18 @@ public struct SpaceSaving: Sendable {
 
     @usableFromInline
     func find(_ hash: UInt64) -> Int? {
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let s = table[i]
-            if s == 0 { return nil }
-            if hashes[Int(s) - 1] == hash { return Int(s) - 1 }
-            i = (i &+ 1) & mask
+        // Through the arrays' storage: this runs for every event, several times, and checked subscripts cost more
+        // than the probe itself.
+        table.withUnsafeBufferPointer { t in
+            hashes.withUnsafeBufferPointer { h in
+                var i = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let s = t[i]
+                    if s == 0 { return nil }
+                    if h[Int(s) - 1] == hash { return Int(s) - 1 }
+                    i = (i &+ 1) & mask
+                }
+            }
         }
     }
 
@@ -145,27 +151,74 @@ public struct SpaceSaving: Sendable {
 
     @usableFromInline
     mutating func siftUp(_ start: Int) {
-        var i = start
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard values[Int(heap[i])] < values[Int(heap[parent])] else { return }
-            swapHeap(i, parent)
-            i = parent
+        let used = self.used
+        values.withUnsafeBufferPointer { v in
+            heap.withUnsafeMutableBufferPointer { h in
+                position.withUnsafeMutableBufferPointer { p in Self.siftUp(start, used, v, h, p) }
+            }
         }
     }
 
     @usableFromInline
     mutating func siftDown(_ start: Int) {
-        var i = start
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var smallest = i
-            if l < used && values[Int(heap[l])] < values[Int(heap[smallest])] { smallest = l }
-            if r < used && values[Int(heap[r])] < values[Int(heap[smallest])] { smallest = r }
-            if smallest == i { return }
-            swapHeap(i, smallest)
-            i = smallest
+        let used = self.used
+        values.withUnsafeBufferPointer { v in
+            heap.withUnsafeMutableBufferPointer { h in
+                position.withUnsafeMutableBufferPointer { p in Self.siftDown(start, used, v, h, p) }
+            }
         }
+    }
+
+    /// The heap's moves on the arrays' storage (every event moves an entry; checked subscripts and uniqueness
+    /// checks per step cost several times the comparisons).
+    @usableFromInline
+    static func siftUp(
+        _ start: Int, _ used: Int, _ v: UnsafeBufferPointer<UInt64>, _ h: UnsafeMutableBufferPointer<Int32>,
+        _ p: UnsafeMutableBufferPointer<Int32>
+    ) {
+        var i = start
+        let moving = h[i]
+        let value = v[Int(moving)]
+        while i > 0 {
+            let parent = (i - 1) / 2
+            let up = h[parent]
+            guard value < v[Int(up)] else { break }
+            h[i] = up
+            p[Int(up)] = Int32(i)
+            i = parent
+        }
+        h[i] = moving
+        p[Int(moving)] = Int32(i)
+    }
+
+    @usableFromInline
+    static func siftDown(
+        _ start: Int, _ used: Int, _ v: UnsafeBufferPointer<UInt64>, _ h: UnsafeMutableBufferPointer<Int32>,
+        _ p: UnsafeMutableBufferPointer<Int32>
+    ) {
+        var i = start
+        let moving = h[i]
+        let value = v[Int(moving)]
+        while true {
+            let l = 2 &* i &+ 1, r = l &+ 1
+            guard l < used else { break }
+            var child = l
+            var childValue = v[Int(h[l])]
+            if r < used {
+                let rv = v[Int(h[r])]
+                if rv < childValue {
+                    child = r
+                    childValue = rv
+                }
+            }
+            guard childValue < value else { break }
+            let down = h[child]
+            h[i] = down
+            p[Int(down)] = Int32(i)
+            i = child
+        }
+        h[i] = moving
+        p[Int(moving)] = Int32(i)
     }
 
     /// One entry of the table.

@@ -21,7 +21,11 @@ public final class StatsShard: @unchecked Sendable {
     var current: StreamStats
     var currentIndex: Int64 = -1
     var recent: [StreamStats] = []
-    var streams: [String: StreamStats] = [:]
+    /// Per stream, boxed: a stream's stats are added to in place (a dictionary's value would be copied out and
+    /// back, all its tables with it, for every event).
+    var streams: [String: StreamBox] = [:]
+    /// The last event's stream, for the next one (events of a batch mostly share their stream).
+    var lastBox: (name: String, box: StreamBox)?
     var streamOrder: [String] = []
     let store: StatsStore
     /// The last dnstap identity seen, and its stream's name.
@@ -41,7 +45,7 @@ public final class StatsShard: @unchecked Sendable {
     public func add(_ batch: borrowing EventBatch) {
         lock.lock()
         defer { lock.unlock() }
-        let intervals = store.intervals
+        let intervals = store.intervals && store.detail
         let index = intervals ? SondeThread.wallClockNanoseconds() / (Int64(store.interval) * 1_000_000_000) : 0
         if index != currentIndex {
             if currentIndex >= 0 {
@@ -56,13 +60,21 @@ public final class StatsShard: @unchecked Sendable {
             let stream = streamName(e, m, defaultStream)
             add(e, m, &global)
             if intervals { add(e, m, &current) }
-            if store.maxStreams > 0 {
-                if streams[stream] == nil {
+            if store.maxStreams > 0 && store.detail {
+                let box: StreamBox
+                if let last = lastBox, last.name == stream {
+                    box = last.box
+                } else if let found = streams[stream] {
+                    box = found
+                    lastBox = (stream, found)
+                } else {
                     guard streams.count < store.maxStreams else { return }
-                    streams[stream] = StreamStats(capacity: store.streamCapacity, precise: false)
+                    box = StreamBox(StreamStats(capacity: store.streamCapacity, precise: false))
+                    streams[stream] = box
                     streamOrder.append(stream)
+                    lastBox = (stream, box)
                 }
-                add(e, m, &streams[stream]!)
+                add(e, m, &box.stats)
             }
         }
     }
@@ -107,7 +119,8 @@ public final class StatsShard: @unchecked Sendable {
         let client = StreamStats.client(e, response: response)
         let clientHash = StreamStats.hash(client)
         s.clients.add(hash: clientHash)
-        s.topClientBytes.add(hash: clientHash, value: size) { StreamStats.writeKey(client, $0) }
+        let detail = store.detail
+        if detail { s.topClientBytes.add(hash: clientHash, value: size) { StreamStats.writeKey(client, $0) } }
         let rcode = Int(l.rcode)
         if response {
             s.counters.responses &+= 1
@@ -125,7 +138,7 @@ public final class StatsShard: @unchecked Sendable {
             s.counters.queries &+= 1
             s.counters.bytesIn &+= size
             if l.hasQuestion { s.counters.countQtype(l.qtype) }
-            s.topClients.add(hash: clientHash) { StreamStats.writeKey(client, $0) }
+            if detail { s.topClients.add(hash: clientHash) { StreamStats.writeKey(client, $0) } }
         }
         guard l.hasQuestion else { return }
         let nameHash = HyperLogLog.mix(l.qnameHash)
@@ -135,6 +148,7 @@ public final class StatsShard: @unchecked Sendable {
             DomainName.copyFoldedWire(m, at: offset, into: b.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         s.topNames.add(hash: nameHash, key: writeName)
+        guard detail else { return }
         if response {
             switch rcode {
             case 3: s.topNXDomain.add(hash: nameHash, key: writeName)
@@ -252,11 +266,17 @@ public final class StatsShard: @unchecked Sendable {
         }
         lock.withLock {
             if let stream {
-                if let s = streams[stream] { streams[stream] = emptied(s) }
+                if let box = streams[stream] { box.stats = emptied(box.stats) }
             } else {
                 global = emptied(global)
-                for k in streams.keys { streams[k] = emptied(streams[k]!) }
+                for box in streams.values { box.stats = emptied(box.stats) }
             }
         }
     }
+}
+
+/// One stream's stats, in a box so they are changed in place.
+final class StreamBox {
+    var stats: StreamStats
+    init(_ stats: StreamStats) { self.stats = stats }
 }

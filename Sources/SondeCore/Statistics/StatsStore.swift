@@ -12,6 +12,10 @@ public final class StatsStore: @unchecked Sendable {
     public let keptIntervals: Int
     /// Whether intervals are kept at all (`sonde read` keeps only the totals).
     public let intervals: Bool
+    /// Whether every table, the intervals and the streams are kept, or only what the end-of-run summary shows
+    /// (counters, estimates, latency, top names). The full set costs several times the JSON path today (the
+    /// top tables' updates; see docs/statistics.md), so `sonde run` keeps it only when something reads it.
+    public let detail: Bool
     /// The Public Suffix List, when there is one (tld and registered-domain tables).
     public let suffixes: (any SuffixLookup)?
     let lock = ConditionLock()
@@ -29,9 +33,10 @@ public final class StatsStore: @unchecked Sendable {
 
     public init(
         capacity: Int = 1024, streamCapacity: Int = 128, maxStreams: Int = 64, interval: Int = 60, keptIntervals: Int = 5,
-        intervals: Bool = true, suffixes: (any SuffixLookup)? = nil
+        intervals: Bool = true, detail: Bool = true, suffixes: (any SuffixLookup)? = nil
     ) {
         self.intervals = intervals
+        self.detail = detail
         self.capacity = capacity
         self.streamCapacity = streamCapacity
         self.maxStreams = maxStreams
@@ -67,7 +72,7 @@ public final class StatsStore: @unchecked Sendable {
         for shard in all {
             shard.lock.withLock {
                 if let stream {
-                    if let s = shard.streams[stream] { out.merge(s) }
+                    if let s = shard.streams[stream] { out.merge(s.stats) }
                     return
                 }
                 switch window {
@@ -93,7 +98,7 @@ public final class StatsStore: @unchecked Sendable {
     public func totals(stream: String) -> StatsCounters {
         var out = StatsCounters()
         for shard in lock.withLock({ shards }) {
-            shard.lock.withLock { if let s = shard.streams[stream] { out.add(s.counters) } }
+            shard.lock.withLock { if let s = shard.streams[stream] { out.add(s.stats.counters) } }
         }
         return out
     }
@@ -117,7 +122,7 @@ public final class StatsStore: @unchecked Sendable {
             shard.lock.withLock {
                 if stream == nil { bases["", default: StatsCounters()].add(shard.global.counters) }
                 for name in names {
-                    if let s = shard.streams[name] { bases[name, default: StatsCounters()].add(s.counters) }
+                    if let s = shard.streams[name] { bases[name, default: StatsCounters()].add(s.stats.counters) }
                 }
             }
             shard.reset(stream: stream)
