@@ -156,17 +156,6 @@ public enum RunRunner {
                 let events = pipeline.events
                 let before = last.withLockedValue { v in defer { v = events }; return v }
                 var line = "sonde: \(interval) s: \(events - before) events (\(SummaryReport.grouped((events - before) / UInt64(interval)))/s), \(SummaryReport.grouped(events)) in all"
-                if sc.enabled {
-                    // dnstap-receiver's metrics line: queries, rate, clients, domains, per family and protocol.
-                    let now = statsStore.totals
-                    let d = lastCounters.withLockedValue { v in defer { v = now }; var d = now; d.subtract(v); return d }
-                    let s = statsStore.snapshot(window: .total)
-                    let g = SummaryReport.grouped
-                    var protocols: [String] = []
-                    for t in TransportProtocol.allCases where d.transport[Int(t.rawValue)] > 0 { protocols.append("\(t.name) \(g(d.transport[Int(t.rawValue)]))") }
-                    line += "; queries \(g(d.queries)) (\(g(d.queries / UInt64(interval)))/s), responses \(g(d.responses)), clients ~\(g(s.clients.estimate)), domains ~\(g(s.names.estimate))"
-                        + ", INET \(g(d.family[0])), INET6 \(g(d.family[1]))\(protocols.isEmpty ? "" : ", " + protocols.joined(separator: ", "))"
-                }
                 if !all.isEmpty {
                     var c = DnstapCounters()
                     var open = 0
@@ -179,6 +168,18 @@ public enum RunRunner {
                 if !captures.isEmpty {
                     let s = Self.captureTotals(captures)
                     line += "; " + SummaryReport.captureLine(s.capture, s.decode)
+                }
+                if sc.enabled {
+                    // dnstap-receiver's metrics line: queries, rate, clients, domains, per family and protocol (after the inputs'
+                    // accounting, which scripts read as it was).
+                    let now = statsStore.totals
+                    let d = lastCounters.withLockedValue { v in defer { v = now }; var d = now; d.subtract(v); return d }
+                    let s = statsStore.snapshot(window: .total)
+                    let g = SummaryReport.grouped
+                    var protocols: [String] = []
+                    for t in TransportProtocol.allCases where d.transport[Int(t.rawValue)] > 0 { protocols.append("\(t.name) \(g(d.transport[Int(t.rawValue)]))") }
+                    line += "; queries \(g(d.queries)) (\(g(d.queries / UInt64(interval)))/s), responses \(g(d.responses)), clients ~\(g(s.clients.estimate)), domains ~\(g(s.names.estimate))"
+                        + ", INET \(g(d.family[0])), INET6 \(g(d.family[1]))\(protocols.isEmpty ? "" : ", " + protocols.joined(separator: ", "))"
                 }
                 for o in pipeline.outputs {
                     let c = o.worker.snapshot
