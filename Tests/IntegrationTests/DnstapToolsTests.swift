@@ -100,11 +100,11 @@ final class DnstapToolsTests: XCTestCase {
         // fstrm_capture over TCP and over a unix socket: the frames arrive byte for byte.
         for transport in ["tcp", "unix"] {
             let out = dir.appendingPathComponent("\(transport).fstrm").path
-            let port = 20000 + Int.random(in: 0..<20000)
+            let port = try APITests.freePort()  // a port nothing holds (a random one may be taken)
             let socket = dir.appendingPathComponent("cap.sock").path
             let listen = transport == "tcp" ? ["-a", "127.0.0.1", "-p", "\(port)"] : ["-u", socket]
             let receiver = try Background(capture, ["-t", "protobuf:dnstap.Dnstap", "-w", out] + listen)
-            XCTAssertTrue(Integration.waitForListener(port: transport == "tcp" ? port : nil, path: transport == "tcp" ? nil : socket))
+            XCTAssertTrue(Integration.waitForListener(port: transport == "tcp" ? port : nil, path: transport == "tcp" ? nil : socket, timeout: 30))
             let url = transport == "tcp" ? "tcp://127.0.0.1:\(port)" : "unix://\(socket)"
             let r = try Integration.run(Integration.binary.path, ["read", "--forward", url, "--no-summary", file])
             XCTAssertEqual(r.status, 0, r.stderr)
@@ -114,10 +114,10 @@ final class DnstapToolsTests: XCTestCase {
 
         // The golang tool listening on TCP and on a unix socket.
         for transport in ["tcp", "unix"] {
-            let port = 20000 + Int.random(in: 0..<20000)
+            let port = try APITests.freePort()  // a port nothing holds (a random one may be taken)
             let socket = dir.appendingPathComponent("go-\(transport).sock").path
             let receiver = try Background(dnstap, (transport == "tcp" ? ["-l", "127.0.0.1:\(port)"] : ["-u", socket]) + ["-j"])
-            XCTAssertTrue(Integration.waitForListener(port: transport == "tcp" ? port : nil, path: transport == "tcp" ? nil : socket))
+            XCTAssertTrue(Integration.waitForListener(port: transport == "tcp" ? port : nil, path: transport == "tcp" ? nil : socket, timeout: 30), "the golang dnstap tool did not listen: \(receiver.stderr)")
             let url = transport == "tcp" ? "tcp://127.0.0.1:\(port)" : "unix://\(socket)"
             let r = try Integration.run(Integration.binary.path, ["read", "--forward", url, "--no-summary", file])
             XCTAssertEqual(r.status, 0, r.stderr)
