@@ -209,6 +209,64 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(store.snapshot().topNames.top(1).first?.value, exact["n0.example."])
     }
 
+    func testAProducersOneStreamIsTheGlobalStatsUntilASecondAppears() {
+        // One producer sees interface "if-a" only (its stream is then the global stats, counted once), then
+        // "if-b": from there each stream is kept apart, and "if-a" keeps what it had.
+        var a = EventBatch(identity: "capture"), b = EventBatch(identity: "capture")
+        _ = syntheticBatch(&a, count: 1_000, names: 50, clients: 20, seed: 21)
+        _ = syntheticBatch(&b, count: 400, names: 50, clients: 20, seed: 22)
+        let ia = InterfaceNames.index(of: "if-a"), ib = InterfaceNames.index(of: "if-b")
+        a.withMutableEvents { for i in $0.indices { $0[i].interface = ia } }
+        b.withMutableEvents { for i in $0.indices { $0[i].interface = ib } }
+        let store = StatsStore(capacity: 64, streamCapacity: 16)
+        let shard = store.makeShard()
+        shard.add(a)
+        XCTAssertEqual(store.streams, ["if-a"])
+        XCTAssertTrue(shard.streams.isEmpty, "one stream: nothing kept apart")
+        XCTAssertEqual(store.snapshot(stream: "if-a").counters.messages, 1_000)
+        XCTAssertEqual(store.totals(stream: "if-a").queries, 500)
+        shard.add(b)
+        shard.add(a)
+        XCTAssertEqual(store.streams, ["if-a", "if-b"])
+        XCTAssertEqual(store.snapshot(stream: "if-a").counters.messages, 2_000)
+        XCTAssertEqual(store.snapshot(stream: "if-b").counters.messages, 400)
+        XCTAssertEqual(store.snapshot().counters.messages, 2_400)
+        XCTAssertEqual(store.snapshot(stream: "if-a").latency.totalCount, 1_000)
+        // A stream's reset, while it is the only one, leaves the totals.
+        let other = StatsStore()
+        let o = other.makeShard()
+        o.add(a)
+        other.reset(stream: "if-a")
+        XCTAssertEqual(other.snapshot(stream: "if-a").counters.messages, 0)
+        XCTAssertEqual(other.snapshot().counters.messages, 1_000)
+        o.add(a)
+        XCTAssertEqual(other.snapshot(stream: "if-a").counters.messages, 1_000)
+        XCTAssertEqual(other.snapshot().counters.messages, 2_000)
+    }
+
+    func testIntervalsRollIntoTheTotals() throws {
+        var batch = EventBatch(identity: "x")
+        let exact = syntheticBatch(&batch, count: 1_000, names: 100, clients: 20, seed: 23)
+        let store = StatsStore(capacity: 128, interval: 1)
+        let shard = store.makeShard()
+        shard.add(batch)
+        // Into the next second, so the next batch starts a new interval.
+        let start = SondeThread.wallClockNanoseconds() / 1_000_000_000
+        while SondeThread.wallClockNanoseconds() / 1_000_000_000 == start { usleep(20_000) }
+        shard.add(batch)
+        shard.add(batch)
+        XCTAssertEqual(store.snapshot().counters.messages, 3_000)
+        XCTAssertEqual(store.snapshot(window: .current).counters.messages, 2_000)
+        XCTAssertEqual(store.snapshot(window: .last(1)).counters.messages, 1_000)
+        XCTAssertEqual(store.snapshot().latency.totalCount, 1_500)
+        XCTAssertEqual(store.snapshot().topNames.total, 3_000)
+        XCTAssertEqual(store.snapshot().topNames.count, exact.count, "the names fit: held exactly")
+        for e in SummaryReport.topNames(store.snapshot().topNames, 128) {
+            XCTAssertEqual(e.count, 3 * (exact[e.name] ?? 0), e.name)
+            XCTAssertEqual(e.error, 0)
+        }
+    }
+
     func testRareCodesAreExactUpToTheirCapacity() {
         var c = StatsCounters()
         for code in [1, 28, 257, 32768, 32769, 65280, 65280] { c.countQtype(UInt16(code)) }

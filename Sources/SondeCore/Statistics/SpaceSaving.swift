@@ -1,224 +1,47 @@
-/// The heaviest keys of a stream in fixed memory: Metwally, Agrawal and El Abbadi's Space-Saving.
+/// The heaviest keys of a stream in fixed memory: Metwally, Agrawal and El Abbadi's Space-Saving, with Homem and
+/// Carvalho's filter in front of it (Filtered Space-Saving).
 ///
-/// It keeps `capacity` counters. A key already counted adds to its counter; a new key takes over the smallest
-/// counter, inheriting its count as its possible overestimate (`error`). So over a stream whose counts add up to
-/// N, every key counted more than N / capacity times is in the table, and each reported count is at most its
-/// `error` (never more than N / capacity) above the truth — exact while fewer keys than `capacity` went by.
+/// It keeps `capacity` counters. A key already counted adds to its counter. A new key first adds to one of a few
+/// thousand filter counters chosen by its hash (α); it takes over the smallest counter (μ) only once α plus its
+/// value reaches μ, starting from α + value with α as its possible overestimate (`error`), and the key it
+/// replaces leaves its count in its own filter counter. Plain Space-Saving replaces the smallest counter for every
+/// new key, which under a random-subdomain flood (every name new) means a heap update per event; the filter
+/// turns most of those into one addition. The bounds are Space-Saving's: every unheld key was counted at most
+/// its α ≤ μ times, and the held counters never add up to more than the N of all values (a replacement adds at
+/// most its own value: α + v in place of μ ≥ α), so μ ≤ N / capacity. Hence every key counted more than
+/// N / capacity times is in the table, and each reported count is at most its `error` (≤ N / capacity) above the
+/// truth, never below it — exact while fewer keys than `capacity` went by.
 /// With ``Mode/max`` it keeps the keys with the largest single value instead (the slowest names by latency).
 ///
 /// Keys are identified by their 64-bit hash (two keys that collide are counted together, with probability
 /// about capacity / 2^64); their bytes (at most `keySize`, a name's wire form or an address) are copied only
-/// when a key enters the table. Counters sit in a min-heap, so an update costs O(log capacity). Written by hand:
-/// no available package keeps heavy hitters.
+/// when a key enters the table. Counters sit in a min-heap, so an update costs O(log capacity). Everything lives
+/// in one allocation made up front and reached through pointers (this runs several times per event, and arrays'
+/// uniqueness and bounds checks cost more than the work); the value is copied on write as a whole. Written by
+/// hand: no available package keeps heavy hitters.
 public struct SpaceSaving: Sendable {
     public enum Mode: Sendable { case sum, max }
 
-    public let capacity: Int
-    public let keySize: Int
-    public let mode: Mode
+    public var capacity: Int { storage.capacity }
+    public var keySize: Int { storage.keySize }
+    public var mode: Mode { storage.mode }
     /// The sum of every value added (the N of the error bound).
-    public var total: UInt64 { _total }
-    @usableFromInline var _total: UInt64 = 0
-    @usableFromInline var used = 0
-    @usableFromInline var values: [UInt64]
-    @usableFromInline var errors: [UInt64]
-    @usableFromInline var hashes: [UInt64]
-    @usableFromInline var keyLengths: [UInt16]
-    @usableFromInline var keys: [UInt8]
-    /// Slots ordered by value, smallest first.
-    @usableFromInline var heap: [Int32]
-    @usableFromInline var position: [Int32]
-    /// Open addressing, linear probing: slot + 1, 0 for empty.
-    @usableFromInline var table: [Int32]
-    @usableFromInline let mask: Int
+    public var total: UInt64 { storage.total }
+    @usableFromInline var storage: Storage
 
     public init(capacity: Int, keySize: Int, mode: Mode = .sum) {
-        self.capacity = max(capacity, 1)
-        self.keySize = keySize
-        self.mode = mode
-        values = [UInt64](repeating: 0, count: self.capacity)
-        errors = values
-        hashes = values
-        keyLengths = [UInt16](repeating: 0, count: self.capacity)
-        keys = [UInt8](repeating: 0, count: self.capacity * keySize)
-        heap = [Int32](repeating: 0, count: self.capacity)
-        position = heap
-        var size = 16
-        while size < self.capacity * 2 { size <<= 1 }
-        table = [Int32](repeating: 0, count: size)
-        mask = size - 1
+        storage = Storage(capacity: max(capacity, 1), keySize: keySize, mode: mode)
     }
 
     /// The number of keys held.
-    public var count: Int { used }
+    public var count: Int { storage.used }
 
     /// Adds `value` for the key of `hash`; `key` writes the key's bytes (at most ``keySize``) and returns how many,
     /// and is called only when the key enters the table.
     @inlinable
     public mutating func add(hash: UInt64, value: UInt64 = 1, key: (UnsafeMutableRawBufferPointer) -> Int) {
-        _total &+= value
-        if let slot = find(hash) {
-            let old = values[slot]
-            values[slot] = mode == .sum ? old &+ value : Swift.max(old, value)
-            if values[slot] != old { siftDown(Int(position[slot])) }
-            return
-        }
-        if used < capacity {
-            let slot = used
-            used += 1
-            store(slot, hash: hash, value: value, error: 0, key: key)
-            heap[slot] = Int32(slot)
-            position[slot] = Int32(slot)
-            siftUp(slot)
-            return
-        }
-        let slot = Int(heap[0])
-        let floor = values[slot]
-        if mode == .max && value <= floor { return }
-        remove(hashes[slot])
-        if mode == .sum {
-            store(slot, hash: hash, value: floor &+ value, error: floor, key: key)
-        } else {
-            store(slot, hash: hash, value: value, error: 0, key: key)
-        }
-        siftDown(0)
-    }
-
-    @usableFromInline
-    mutating func store(_ slot: Int, hash: UInt64, value: UInt64, error: UInt64, key: (UnsafeMutableRawBufferPointer) -> Int) {
-        values[slot] = value
-        errors[slot] = error
-        hashes[slot] = hash
-        let size = keySize
-        let n = keys.withUnsafeMutableBytes { all in
-            key(UnsafeMutableRawBufferPointer(rebasing: all[(slot * size)..<(slot * size + size)]))
-        }
-        keyLengths[slot] = UInt16(Swift.min(Swift.max(n, 0), size))
-        insert(hash, slot)
-    }
-
-    @usableFromInline
-    func find(_ hash: UInt64) -> Int? {
-        // Through the arrays' storage: this runs for every event, several times, and checked subscripts cost more
-        // than the probe itself.
-        table.withUnsafeBufferPointer { t in
-            hashes.withUnsafeBufferPointer { h in
-                var i = Int(truncatingIfNeeded: hash) & mask
-                while true {
-                    let s = t[i]
-                    if s == 0 { return nil }
-                    if h[Int(s) - 1] == hash { return Int(s) - 1 }
-                    i = (i &+ 1) & mask
-                }
-            }
-        }
-    }
-
-    @usableFromInline
-    mutating func insert(_ hash: UInt64, _ slot: Int) {
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while table[i] != 0 { i = (i &+ 1) & mask }
-        table[i] = Int32(slot + 1)
-    }
-
-    /// Linear probing's deletion by backward shift: later entries of the run move back, so no tombstones pile up.
-    @usableFromInline
-    mutating func remove(_ hash: UInt64) {
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while table[i] != 0 && hashes[Int(table[i]) - 1] != hash { i = (i &+ 1) & mask }
-        guard table[i] != 0 else { return }
-        var hole = i
-        var j = (i &+ 1) & mask
-        while table[j] != 0 {
-            let home = Int(truncatingIfNeeded: hashes[Int(table[j]) - 1]) & mask
-            // Move j into the hole when its home is not between the hole and j (cyclically).
-            let between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
-            if !between {
-                table[hole] = table[j]
-                hole = j
-            }
-            j = (j &+ 1) & mask
-        }
-        table[hole] = 0
-    }
-
-    @usableFromInline
-    mutating func swapHeap(_ a: Int, _ b: Int) {
-        heap.swapAt(a, b)
-        position[Int(heap[a])] = Int32(a)
-        position[Int(heap[b])] = Int32(b)
-    }
-
-    @usableFromInline
-    mutating func siftUp(_ start: Int) {
-        let used = self.used
-        values.withUnsafeBufferPointer { v in
-            heap.withUnsafeMutableBufferPointer { h in
-                position.withUnsafeMutableBufferPointer { p in Self.siftUp(start, used, v, h, p) }
-            }
-        }
-    }
-
-    @usableFromInline
-    mutating func siftDown(_ start: Int) {
-        let used = self.used
-        values.withUnsafeBufferPointer { v in
-            heap.withUnsafeMutableBufferPointer { h in
-                position.withUnsafeMutableBufferPointer { p in Self.siftDown(start, used, v, h, p) }
-            }
-        }
-    }
-
-    /// The heap's moves on the arrays' storage (every event moves an entry; checked subscripts and uniqueness
-    /// checks per step cost several times the comparisons).
-    @usableFromInline
-    static func siftUp(
-        _ start: Int, _ used: Int, _ v: UnsafeBufferPointer<UInt64>, _ h: UnsafeMutableBufferPointer<Int32>,
-        _ p: UnsafeMutableBufferPointer<Int32>
-    ) {
-        var i = start
-        let moving = h[i]
-        let value = v[Int(moving)]
-        while i > 0 {
-            let parent = (i - 1) / 2
-            let up = h[parent]
-            guard value < v[Int(up)] else { break }
-            h[i] = up
-            p[Int(up)] = Int32(i)
-            i = parent
-        }
-        h[i] = moving
-        p[Int(moving)] = Int32(i)
-    }
-
-    @usableFromInline
-    static func siftDown(
-        _ start: Int, _ used: Int, _ v: UnsafeBufferPointer<UInt64>, _ h: UnsafeMutableBufferPointer<Int32>,
-        _ p: UnsafeMutableBufferPointer<Int32>
-    ) {
-        var i = start
-        let moving = h[i]
-        let value = v[Int(moving)]
-        while true {
-            let l = 2 &* i &+ 1, r = l &+ 1
-            guard l < used else { break }
-            var child = l
-            var childValue = v[Int(h[l])]
-            if r < used {
-                let rv = v[Int(h[r])]
-                if rv < childValue {
-                    child = r
-                    childValue = rv
-                }
-            }
-            guard childValue < value else { break }
-            let down = h[child]
-            h[i] = down
-            p[Int(down)] = Int32(i)
-            i = child
-        }
-        h[i] = moving
-        p[Int(moving)] = Int32(i)
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.add(hash: hash, value: value, key: key)
     }
 
     /// One entry of the table.
@@ -231,33 +54,312 @@ public struct SpaceSaving: Sendable {
 
     /// The `n` largest entries, largest first.
     public func top(_ n: Int) -> [Entry] {
-        (0..<used).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && hashes[$0] < hashes[$1]) }
+        let s = storage
+        return (0..<s.used).sorted { s.values[$0] > s.values[$1] || (s.values[$0] == s.values[$1] && s.hashes[$0] < s.hashes[$1]) }
             .prefix(Swift.max(n, 0))
-            .map { s in
-                Entry(key: Array(keys[(s * keySize)..<(s * keySize + Int(keyLengths[s]))]), value: values[s], error: errors[s])
+            .map { i in
+                Entry(key: Array(UnsafeBufferPointer(start: s.keys + i * s.keySize, count: Int(s.keyLengths[i]))), value: s.values[i], error: s.errors[i])
             }
     }
 
-    /// Adds every entry of `other` (same key size) to this table; errors add up.
+    /// Adds every entry of `other` (same key size and mode; its capacity may differ) to this table, as mergeable summaries do: a key
+    /// one side does not hold counts there as that side's filter counter for it (the most it may have had there,
+    /// 0 while the side was exact), so merged counts stay at or above the truth and their errors add up; the
+    /// heaviest `capacity` keys stay, and the rest leave their counts in the filter.
     public mutating func merge(_ other: SpaceSaving) {
-        for s in 0..<other.used {
-            let bytes = other.keys[(s * other.keySize)..<(s * other.keySize + Int(other.keyLengths[s]))]
-            let before = _total
-            add(hash: other.hashes[s], value: other.values[s]) { buffer in
-                let n = Swift.min(bytes.count, buffer.count)
-                buffer.copyBytes(from: bytes.prefix(n))
+        let a = storage, b = other.storage
+        precondition(a.keySize == b.keySize && a.mode == b.mode)
+        func unheld(_ s: Storage, _ hash: UInt64) -> UInt64 { s.mode == .sum ? s.filter[s.filterIndex(hash)] : 0 }
+        // (hash, value, error, side, slot)
+        var all: [(UInt64, UInt64, UInt64, Bool, Int)] = []
+        all.reserveCapacity(a.used + b.used)
+        for i in 0..<a.used {
+            let h = a.hashes[i]
+            var v = a.values[i], e = a.errors[i]
+            if let j = b.find(h) {
+                v = a.mode == .sum ? v &+ b.values[j] : Swift.max(v, b.values[j])
+                if a.mode == .sum { e &+= b.errors[j] }
+            } else if a.mode == .sum {
+                v &+= unheld(b, h)
+                e &+= unheld(b, h)
+            }
+            all.append((h, v, e, true, i))
+        }
+        for j in 0..<b.used where a.find(b.hashes[j]) == nil {
+            let h = b.hashes[j]
+            all.append((h, b.values[j] &+ unheld(a, h), b.errors[j] &+ unheld(a, h), false, j))
+        }
+        all.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let out = Storage(capacity: a.capacity, keySize: a.keySize, mode: a.mode)
+        out.total = a.total &+ b.total
+        // Filters of other sizes (a stream's table merged with the global one) fold by the index's low bits,
+        // which keeps every bucket an upper bound.
+        let oc = out.filterCount, bc = b.filterCount
+        for i in 0..<oc { out.filter[i] = a.filter[i] }
+        if bc >= oc {
+            for j in 0..<bc { out.filter[j & (oc - 1)] &+= b.filter[j] }
+        } else {
+            for i in 0..<oc { out.filter[i] &+= b.filter[i & (bc - 1)] }
+        }
+        for (rank, c) in all.enumerated() {
+            if rank >= out.capacity {
+                if out.mode == .sum {
+                    let f = out.filterIndex(c.0)
+                    out.filter[f] = Swift.max(out.filter[f], c.1)
+                }
+                continue
+            }
+            let side = c.3 ? a : b
+            let slot = out.used
+            out.used += 1
+            out.store(slot, hash: c.0, value: c.1, error: c.2) { buffer in
+                let n = Int(side.keyLengths[c.4])
+                buffer.baseAddress!.copyMemory(from: side.keys + c.4 * side.keySize, byteCount: n)
                 return n
             }
-            if let slot = find(other.hashes[s]), mode == .sum { errors[slot] &+= other.errors[s] }
-            _total = before
+            out.heap[slot] = Int32(slot)
+            out.position[slot] = Int32(slot)
+            out.siftUp(slot)
         }
-        _total &+= other.total
+        storage = out
     }
 
     /// Forgets everything (keeps the memory).
     public mutating func reset() {
-        used = 0
-        _total = 0
-        for i in table.indices { table[i] = 0 }
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = Storage(capacity: storage.capacity, keySize: storage.keySize, mode: storage.mode)
+            return
+        }
+        storage.reset()
+    }
+
+    /// The table's memory, in one block.
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        @usableFromInline let capacity: Int
+        @usableFromInline let keySize: Int
+        @usableFromInline let mode: Mode
+        /// The total and the number of slots used, through a pointer like the rest: a class's stored `var`
+        /// is checked for exclusive access at run time on every change (thread-local bookkeeping per event).
+        @usableFromInline let header: UnsafeMutablePointer<UInt64>
+        @usableFromInline var total: UInt64 {
+            @inline(__always) get { header[0] }
+            @inline(__always) set { header[0] = newValue }
+        }
+        @usableFromInline var used: Int {
+            @inline(__always) get { Int(header[1]) }
+            @inline(__always) set { header[1] = UInt64(newValue) }
+        }
+        @usableFromInline let values: UnsafeMutablePointer<UInt64>
+        @usableFromInline let errors: UnsafeMutablePointer<UInt64>
+        @usableFromInline let hashes: UnsafeMutablePointer<UInt64>
+        /// Filter counters (α) by hash, for keys not held (``Mode/sum`` only).
+        @usableFromInline let filter: UnsafeMutablePointer<UInt64>
+        @usableFromInline let filterCount: Int
+        @usableFromInline let keyLengths: UnsafeMutablePointer<UInt16>
+        @usableFromInline let keys: UnsafeMutablePointer<UInt8>
+        /// Slots ordered by value, smallest first, and each slot's place in it.
+        @usableFromInline let heap: UnsafeMutablePointer<Int32>
+        @usableFromInline let position: UnsafeMutablePointer<Int32>
+        /// Open addressing, linear probing: slot + 1, 0 for empty.
+        @usableFromInline let table: UnsafeMutablePointer<Int32>
+        @usableFromInline let mask: Int
+
+        init(capacity: Int, keySize: Int, mode: Mode) {
+            self.capacity = capacity
+            self.keySize = keySize
+            self.mode = mode
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            mask = size - 1
+            // Four filter counters per table entry (a power of two). Under a flood of new keys about half of them
+            // still take over a counter with four, a quarter with sixteen (simulated), but sixteen measured no
+            // faster here: the larger filters leave the caches (nine tables per stats).
+            filterCount = mode == .sum ? size * 2 : 0
+            header = .allocate(capacity: 2)
+            header.initialize(repeating: 0, count: 2)
+            values = .allocate(capacity: capacity)
+            errors = .allocate(capacity: capacity)
+            hashes = .allocate(capacity: capacity)
+            filter = .allocate(capacity: Swift.max(filterCount, 1))
+            keyLengths = .allocate(capacity: capacity)
+            keys = .allocate(capacity: capacity * keySize)
+            heap = .allocate(capacity: capacity)
+            position = .allocate(capacity: capacity)
+            table = .allocate(capacity: size)
+            values.initialize(repeating: 0, count: capacity)
+            errors.initialize(repeating: 0, count: capacity)
+            hashes.initialize(repeating: 0, count: capacity)
+            filter.initialize(repeating: 0, count: Swift.max(filterCount, 1))
+            keyLengths.initialize(repeating: 0, count: capacity)
+            keys.initialize(repeating: 0, count: capacity * keySize)
+            heap.initialize(repeating: 0, count: capacity)
+            position.initialize(repeating: 0, count: capacity)
+            table.initialize(repeating: 0, count: size)
+        }
+
+        deinit {
+            for p in [header, values, errors, hashes, filter] { p.deallocate() }
+            keyLengths.deallocate()
+            keys.deallocate()
+            for p in [heap, position, table] { p.deallocate() }
+        }
+
+        @usableFromInline
+        func copy() -> Storage {
+            let c = Storage(capacity: capacity, keySize: keySize, mode: mode)
+            c.total = total
+            c.used = used
+            c.values.update(from: values, count: capacity)
+            c.errors.update(from: errors, count: capacity)
+            c.hashes.update(from: hashes, count: capacity)
+            c.filter.update(from: filter, count: Swift.max(filterCount, 1))
+            c.keyLengths.update(from: keyLengths, count: capacity)
+            c.keys.update(from: keys, count: capacity * keySize)
+            c.heap.update(from: heap, count: capacity)
+            c.position.update(from: position, count: capacity)
+            c.table.update(from: table, count: mask + 1)
+            return c
+        }
+
+        func reset() {
+            used = 0
+            total = 0
+            table.update(repeating: 0, count: mask + 1)
+            filter.update(repeating: 0, count: Swift.max(filterCount, 1))
+        }
+
+        @inlinable
+        func add(hash: UInt64, value: UInt64, key: (UnsafeMutableRawBufferPointer) -> Int) {
+            total &+= value
+            if let slot = find(hash) {
+                let old = values[slot]
+                let new = mode == .sum ? old &+ value : Swift.max(old, value)
+                if new != old {
+                    values[slot] = new
+                    siftDown(Int(position[slot]))
+                }
+                return
+            }
+            if used < capacity {
+                let slot = used
+                used += 1
+                store(slot, hash: hash, value: value, error: 0, key: key)
+                heap[slot] = Int32(slot)
+                position[slot] = Int32(slot)
+                siftUp(slot)
+                return
+            }
+            let slot = Int(heap[0])
+            let floor = values[slot]
+            var error: UInt64 = 0
+            if mode == .sum {
+                let f = filterIndex(hash)
+                error = filter[f]
+                guard error &+ value >= floor else {
+                    filter[f] = error &+ value
+                    return
+                }
+                // The key leaving keeps its count in its filter counter: what unheld keys there may have had.
+                let g = filterIndex(hashes[slot])
+                filter[g] = Swift.max(filter[g], floor)
+            } else if value <= floor {
+                return
+            }
+            remove(hashes[slot])
+            store(slot, hash: hash, value: error &+ value, error: error, key: key)
+            siftDown(0)
+        }
+
+        @inlinable @inline(__always)
+        func filterIndex(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 24) & (filterCount - 1) }
+
+        @inlinable
+        func store(_ slot: Int, hash: UInt64, value: UInt64, error: UInt64, key: (UnsafeMutableRawBufferPointer) -> Int) {
+            values[slot] = value
+            errors[slot] = error
+            hashes[slot] = hash
+            let n = key(UnsafeMutableRawBufferPointer(start: keys + slot * keySize, count: keySize))
+            keyLengths[slot] = UInt16(Swift.min(Swift.max(n, 0), keySize))
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while table[i] != 0 { i = (i &+ 1) & mask }
+            table[i] = Int32(slot + 1)
+        }
+
+        @inlinable
+        func find(_ hash: UInt64) -> Int? {
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let s = table[i]
+                if s == 0 { return nil }
+                if hashes[Int(s) - 1] == hash { return Int(s) - 1 }
+                i = (i &+ 1) & mask
+            }
+        }
+
+        /// Linear probing's deletion by backward shift: later entries of the run move back, so no tombstones pile up.
+        @usableFromInline
+        func remove(_ hash: UInt64) {
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while table[i] != 0 && hashes[Int(table[i]) - 1] != hash { i = (i &+ 1) & mask }
+            guard table[i] != 0 else { return }
+            var hole = i
+            var j = (i &+ 1) & mask
+            while table[j] != 0 {
+                let home = Int(truncatingIfNeeded: hashes[Int(table[j]) - 1]) & mask
+                // Move j into the hole when its home is not between the hole and j (cyclically).
+                let between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+                if !between {
+                    table[hole] = table[j]
+                    hole = j
+                }
+                j = (j &+ 1) & mask
+            }
+            table[hole] = 0
+        }
+
+        @usableFromInline
+        func siftUp(_ start: Int) {
+            var i = start
+            let moving = heap[i]
+            let value = values[Int(moving)]
+            while i > 0 {
+                let parent = (i - 1) / 2
+                let up = heap[parent]
+                guard value < values[Int(up)] else { break }
+                heap[i] = up
+                position[Int(up)] = Int32(i)
+                i = parent
+            }
+            heap[i] = moving
+            position[Int(moving)] = Int32(i)
+        }
+
+        @usableFromInline
+        func siftDown(_ start: Int) {
+            var i = start
+            let moving = heap[i]
+            let value = values[Int(moving)]
+            while true {
+                let l = 2 &* i &+ 1, r = l &+ 1
+                guard l < used else { break }
+                var child = l
+                var childValue = values[Int(heap[l])]
+                if r < used {
+                    let rv = values[Int(heap[r])]
+                    if rv < childValue {
+                        child = r
+                        childValue = rv
+                    }
+                }
+                guard childValue < value else { break }
+                let down = heap[child]
+                heap[i] = down
+                position[Int(down)] = Int32(i)
+                i = child
+            }
+            heap[i] = moving
+            position[Int(moving)] = Int32(i)
+        }
     }
 }

@@ -4,6 +4,13 @@
 /// per event. Rare codes share a last bucket (rcodes from 24, qtypes from 512), so the memory is the same for any
 /// traffic.
 public struct StatsCounters: Sendable, Equatable {
+    public static func == (a: StatsCounters, b: StatsCounters) -> Bool {
+        a.messages == b.messages && a.queries == b.queries && a.responses == b.responses && a.malformed == b.malformed
+            && a.truncatedResponses == b.truncatedResponses && a.withoutMessage == b.withoutMessage && a.bytesIn == b.bytesIn
+            && a.bytesOut == b.bytesOut && a.unanswered == b.unanswered && a.unmatched == b.unmatched
+            && a.rareQtypes == b.rareQtypes && a.rareRcodes == b.rareRcodes && a.slots.indices.allSatisfy { a.slots[$0] == b.slots[$0] }
+    }
+
     public var messages: UInt64 = 0
     public var queries: UInt64 = 0
     public var responses: UInt64 = 0
@@ -15,25 +22,35 @@ public struct StatsCounters: Sendable, Equatable {
     /// Octets of DNS messages: queries (in, towards servers) and responses (out).
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
+    /// The counter arrays, in one block inline (the producer adds to several per event: inline, that is a store;
+    /// as arrays it was a uniqueness and a bounds check each). Read them as arrays below.
+    @usableFromInline var slots = InlineArray<592, UInt64>(repeating: 0)
+    @usableFromInline enum Slot {
+        @usableFromInline static let family = 0, transport = 2, rcode = 10, qtype = 35, opcode = 548, flags = 564, latency = 570, dnstapType = 576
+    }
+    func array(_ from: Int, _ count: Int) -> [UInt64] { (from..<(from + count)).map { slots[$0] } }
+    mutating func setArray(_ from: Int, _ count: Int, _ a: [UInt64]) {
+        for i in 0..<Swift.min(count, a.count) { slots[from + i] = a[i] }
+    }
     /// By address family: IPv4, IPv6.
-    public var family: [UInt64] = [0, 0]
+    public var family: [UInt64] { get { array(Slot.family, 2) } set { setArray(Slot.family, 2, newValue) } }
     /// By transport (``TransportProtocol`` order).
-    public var transport = [UInt64](repeating: 0, count: 8)
+    public var transport: [UInt64] { get { array(Slot.transport, 8) } set { setArray(Slot.transport, 8, newValue) } }
     /// Responses by rcode: 0...23 here, the rest (12 bits with EDNS) in ``rareRcodes``.
-    public var rcode = [UInt64](repeating: 0, count: 25)
+    public var rcode: [UInt64] { get { array(Slot.rcode, 25) } set { setArray(Slot.rcode, 25, newValue) } }
     /// Queries by qtype: 0...511 here, the rest in ``rareQtypes``.
-    public var qtype = [UInt64](repeating: 0, count: 513)
+    public var qtype: [UInt64] { get { array(Slot.qtype, 513) } set { setArray(Slot.qtype, 513, newValue) } }
     /// Codes above the arrays, exactly for the first few seen (bounded), then together in the arrays' last bucket.
     public var rareQtypes = RareCodes()
     public var rareRcodes = RareCodes()
     /// Messages by opcode.
-    public var opcode = [UInt64](repeating: 0, count: 16)
+    public var opcode: [UInt64] { get { array(Slot.opcode, 16) } set { setArray(Slot.opcode, 16, newValue) } }
     /// Messages with the flag set: AA, TC, AD, RA, CD (and RD).
-    public var flags = [UInt64](repeating: 0, count: 6)
+    public var flags: [UInt64] { get { array(Slot.flags, 6) } set { setArray(Slot.flags, 6, newValue) } }
     /// Responses with a latency, by bucket: <1 ms, 1-10, 10-50, 50-100, 100-1000 ms, >1 s (dnstap-receiver's).
-    public var latency = [UInt64](repeating: 0, count: 6)
+    public var latency: [UInt64] { get { array(Slot.latency, 6) } set { setArray(Slot.latency, 6, newValue) } }
     /// dnstap messages by type (1...14; 0 for none or unknown).
-    public var dnstapType = [UInt64](repeating: 0, count: 16)
+    public var dnstapType: [UInt64] { get { array(Slot.dnstapType, 16) } set { setArray(Slot.dnstapType, 16, newValue) } }
     /// Queries that got no answer and responses without a query, when matching says (`transaction`).
     public var unanswered: UInt64 = 0
     public var unmatched: UInt64 = 0
@@ -60,17 +77,9 @@ public struct StatsCounters: Sendable, Equatable {
         bytesOut &+= o.bytesOut
         unanswered &+= o.unanswered
         unmatched &+= o.unmatched
-        func sum(_ a: inout [UInt64], _ b: [UInt64]) { for i in a.indices { a[i] &+= b[i] } }
-        sum(&family, o.family)
-        sum(&transport, o.transport)
-        sum(&rcode, o.rcode)
-        sum(&qtype, o.qtype)
-        sum(&opcode, o.opcode)
-        sum(&flags, o.flags)
-        sum(&latency, o.latency)
-        sum(&dnstapType, o.dnstapType)
-        for (code, count) in o.rareQtypes.entries where !rareQtypes.add(code, count) { qtype[512] &+= count }
-        for (code, count) in o.rareRcodes.entries where !rareRcodes.add(code, count) { rcode[24] &+= count }
+        for i in slots.indices { slots[i] &+= o.slots[i] }
+        for (code, count) in o.rareQtypes.entries where !rareQtypes.add(code, count) { slots[Slot.qtype + 512] &+= count }
+        for (code, count) in o.rareRcodes.entries where !rareRcodes.add(code, count) { slots[Slot.rcode + 24] &+= count }
     }
 
     /// Takes away counters added before (a reset's baseline): what was counted since.
@@ -85,15 +94,7 @@ public struct StatsCounters: Sendable, Equatable {
         bytesOut &-= o.bytesOut
         unanswered &-= o.unanswered
         unmatched &-= o.unmatched
-        func less(_ a: inout [UInt64], _ b: [UInt64]) { for i in a.indices { a[i] &-= b[i] } }
-        less(&family, o.family)
-        less(&transport, o.transport)
-        less(&rcode, o.rcode)
-        less(&qtype, o.qtype)
-        less(&opcode, o.opcode)
-        less(&flags, o.flags)
-        less(&latency, o.latency)
-        less(&dnstapType, o.dnstapType)
+        for i in slots.indices { slots[i] &-= o.slots[i] }
         rareQtypes.subtract(o.rareQtypes)
         rareRcodes.subtract(o.rareRcodes)
     }
@@ -102,9 +103,9 @@ public struct StatsCounters: Sendable, Equatable {
     @inline(__always)
     public mutating func countQtype(_ code: UInt16) {
         if code < 512 {
-            qtype[Int(code)] &+= 1
+            slots[Slot.qtype + Int(code)] &+= 1
         } else if !rareQtypes.add(code, 1) {
-            qtype[512] &+= 1
+            slots[Slot.qtype + 512] &+= 1
         }
     }
 
@@ -112,9 +113,9 @@ public struct StatsCounters: Sendable, Equatable {
     @inline(__always)
     public mutating func countRcode(_ code: UInt16) {
         if code < 24 {
-            rcode[Int(code)] &+= 1
+            slots[Slot.rcode + Int(code)] &+= 1
         } else if !rareRcodes.add(code, 1) {
-            rcode[24] &+= 1
+            slots[Slot.rcode + 24] &+= 1
         }
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Histogram
 public import SondeDNS
 import SondeDnstap
@@ -11,12 +14,15 @@ public protocol SuffixLookup: Sendable {
     func labels(of name: UnsafeBufferPointer<UInt8>) -> (suffix: Int, registered: Int?)?
 }
 
-/// One producer's statistics: the global stats since start, the current interval's, and per stream (dnstap
-/// identity, interface, file). The producer adds every batch under the shard's own lock (never contended but
-/// by a reader, a few times a second); readers merge the shards of every producer.
+/// One producer's statistics: the current interval's, the intervals before it, and per stream (dnstap identity,
+/// interface, file). Every event is added once globally, to the interval under way; when the interval ends it is
+/// merged into ``closed`` (all earlier intervals together), so the totals are `closed` and `current` merged when
+/// read, and the intervals cost nothing per event. The producer adds every batch under the shard's own lock
+/// (never contended but by a reader, a few times a second); readers merge the shards of every producer.
 public final class StatsShard: @unchecked Sendable {
     let lock = ConditionLock()
-    var global: StreamStats
+    /// Every interval before the current one, merged.
+    var closed: StreamStats
     /// The interval under way (``StatsStore/interval`` long) and the ones before it, newest first.
     var current: StreamStats
     var currentIndex: Int64 = -1
@@ -31,85 +37,168 @@ public final class StatsShard: @unchecked Sendable {
     /// The last dnstap identity seen, and its stream's name.
     var lastIdentity: [UInt8] = []
     var lastStream = ""
-    /// A cache of the public suffix list's answers by the hash of a name's parent.
-    var suffixCache: [(hash: UInt64, suffix: Int8, registered: Int8)]
+    /// The last capture interface seen, and its name.
+    var lastInterface: UInt16 = 0
+    var lastInterfaceName = ""
+    /// The only stream seen, while there has been one: its stats are then the global ones (``streams`` stays
+    /// empty), so the common case of one dnstap sender or one interface per producer counts every event once.
+    var soleStream: String?
+    /// A cache of the public suffix list's answers by the hash of a name's parent (through a pointer: it is
+    /// written while an event is added to the stats, which the batch holds exclusively).
+    let suffixCache: UnsafeMutablePointer<(hash: UInt64, suffix: Int8, registered: Int8)>
+    static let suffixCacheSize = 4096
 
     init(store: StatsStore) {
         self.store = store
-        global = StreamStats(capacity: store.capacity)
-        current = global
-        suffixCache = Array(repeating: (0, -1, -1), count: 4096)
+        current = StreamStats(capacity: store.capacity)
+        closed = current.emptied()
+        suffixCache = .allocate(capacity: Self.suffixCacheSize)
+        suffixCache.initialize(repeating: (0, -1, -1), count: Self.suffixCacheSize)
+    }
+
+    deinit { suffixCache.deallocate() }
+
+    /// A stream's stats so far, if this producer saw it (call under ``lock``).
+    func stream(_ name: String) -> StreamStats? {
+        if let box = streams[name] { return box.stats }
+        return streams.isEmpty && name == soleStream ? total : nil
+    }
+
+    /// A stream's exact counters so far, if this producer saw it (call under ``lock``).
+    func streamCounters(_ name: String) -> StatsCounters? {
+        if let box = streams[name] { return box.stats.counters }
+        guard streams.isEmpty && name == soleStream else { return nil }
+        var c = closed.counters
+        c.add(current.counters)
+        return c
+    }
+
+    /// The streams this producer saw, in order (call under ``lock``).
+    var streamNames: [String] { streams.isEmpty ? (soleStream.map { [$0] } ?? []) : streamOrder }
+
+    /// Every interval so far (or all traffic, without intervals): ``closed`` and ``current`` merged.
+    var total: StreamStats {
+        var t = closed
+        t.merge(current)
+        return t
     }
 
     /// Adds a batch (from ``PipelineProducer`` before any transform, or from the summary of `sonde read`).
     public func add(_ batch: borrowing EventBatch) {
         lock.lock()
         defer { lock.unlock() }
-        let intervals = store.intervals && store.detail
+        let intervals = store.intervals
         let index = intervals ? SondeThread.wallClockNanoseconds() / (Int64(store.interval) * 1_000_000_000) : 0
         if index != currentIndex {
-            if currentIndex >= 0 {
-                recent.insert(current, at: 0)
-                if recent.count > store.keptIntervals { recent.removeLast() }
-                current = current.emptied()
-            }
+            if currentIndex >= 0 { rollInterval() }
             currentIndex = index
         }
+        guard store.maxStreams > 0 && store.detail else {
+            addAll(batch, to: &current)
+            return
+        }
         let defaultStream = store.streamName(batch.identity)
-        batch.forEachInPlace { e, m in
-            let stream = streamName(e, m, defaultStream)
-            add(e, m, &global)
-            if intervals { add(e, m, &current) }
-            if store.maxStreams > 0 && store.detail {
-                let box: StreamBox
-                if let last = lastBox, last.name == stream {
-                    box = last.box
-                } else if let found = streams[stream] {
-                    box = found
-                    lastBox = (stream, found)
-                } else {
-                    guard streams.count < store.maxStreams else { return }
-                    box = StreamBox(StreamStats(capacity: store.streamCapacity, precise: false))
-                    streams[stream] = box
-                    streamOrder.append(stream)
-                    lastBox = (stream, box)
-                }
-                add(e, m, &box.stats)
+        var cursor = StreamCursor(lastIdentity: lastIdentity, lastStream: lastStream, lastInterface: lastInterface, lastInterfaceName: lastInterfaceName)
+        defer {
+            (lastIdentity, lastStream, lastInterface, lastInterfaceName) = (cursor.lastIdentity, cursor.lastStream, cursor.lastInterface, cursor.lastInterfaceName)
+        }
+        if streams.isEmpty {
+            // While this producer has seen one stream only, its stats are the global ones: nothing more to add.
+            var other = false
+            var sole = soleStream
+            batch.forEachInPlace { e, m in
+                guard !other else { return }
+                let stream = cursor.name(e, m, defaultStream)
+                if sole == nil { sole = stream }
+                if stream != sole { other = true }
             }
+            soleStream = sole
+            if !other {
+                addAll(batch, to: &current)
+                return
+            }
+            splitSoleStream()
+        }
+        addAll(batch, to: &current)
+        addToStreams(batch, &cursor, defaultStream)
+    }
+
+    /// A second stream appears: the first one's stats so far (the global ones) become its own, and from now on
+    /// every stream is kept apart.
+    func splitSoleStream() {
+        guard let sole = soleStream else { return }
+        var own = StreamStats(capacity: store.streamCapacity)
+        own.merge(closed)
+        own.merge(current)
+        let box = StreamBox(own)
+        streams[sole] = box
+        streamOrder.append(sole)
+        lastBox = (sole, box)
+    }
+
+    /// Every event of `batch` into its stream's stats.
+    func addToStreams(_ batch: borrowing EventBatch, _ cursor: inout StreamCursor, _ defaultStream: String) {
+        batch.forEachInPlace { e, m in
+            let stream = cursor.name(e, m, defaultStream)
+            let box: StreamBox
+            if let last = lastBox, last.name == stream {
+                box = last.box
+            } else if let found = streams[stream] {
+                box = found
+                lastBox = (stream, found)
+            } else {
+                guard streams.count < store.maxStreams else { return }
+                box = StreamBox(StreamStats(capacity: store.streamCapacity))
+                streams[stream] = box
+                streamOrder.append(stream)
+                lastBox = (stream, box)
+            }
+            add(e, m, &box.stats)
         }
     }
 
-    /// The dnstap sender's identity, or the batch's stream (the capture's interface or file).
-    func streamName(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ fallback: String) -> String {
-        guard e.pointee.hasDnstap && e.pointee.dnstap.identity.isPresent else { return fallback }
-        let id = e.pointee.dnstap.identity.bytes(in: e.pointee.dnstapFrame(m))
-        if id.elementsEqual(lastIdentity) { return lastStream }
-        lastIdentity = Array(id)
-        lastStream = String(decoding: id, as: UTF8.self)
-        return lastStream
+    /// The interval under way ends: it joins the closed ones and the recent list, and a new one starts (in the
+    /// oldest recent interval's memory, once there are enough).
+    func rollInterval() {
+        closed.merge(current)
+        var next: StreamStats
+        if recent.count >= store.keptIntervals, let oldest = recent.popLast() {
+            next = oldest
+            next.clear()
+        } else {
+            next = current.emptied()
+        }
+        recent.insert(current, at: 0)
+        current = next
+    }
+
+    /// Every event of `batch` into `s` (one exclusive access to `s` for the whole batch).
+    func addAll(_ batch: borrowing EventBatch, to s: inout StreamStats) {
+        batch.forEachInPlace { e, m in add(e, m, &s) }
     }
 
     func add(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ s: inout StreamStats) {
+        typealias Slot = StatsCounters.Slot
         let l = e.pointee.layout
         if s.since == 0 { s.since = e.pointee.timestamp }
         s.lastEvent = e.pointee.timestamp
         s.counters.messages &+= 1
-        if e.pointee.hasDnstap { s.counters.dnstapType[Int(min(e.pointee.dnstap.messageType, 15))] &+= 1 }
+        if e.pointee.hasDnstap { s.counters.slots[Slot.dnstapType + Int(min(e.pointee.dnstap.messageType, 15))] &+= 1 }
         if e.pointee.markers.contains(.noMessage) {
             s.counters.withoutMessage &+= 1
             return
         }
         let response = l.isResponse
-        s.counters.family[e.pointee.source.family == .v6 ? 1 : 0] &+= 1
-        s.counters.transport[Int(e.pointee.transport.rawValue) & 7] &+= 1
-        s.counters.opcode[Int(l.opcode)] &+= 1
+        s.counters.slots[Slot.family + (e.pointee.source.family == .v6 ? 1 : 0)] &+= 1
+        s.counters.slots[Slot.transport + Int(e.pointee.transport.rawValue) & 7] &+= 1
+        s.counters.slots[Slot.opcode + Int(l.opcode & 15)] &+= 1
         if l.isMalformed { s.counters.malformed &+= 1 }
-        if l.aa { s.counters.flags[0] &+= 1 }
-        if l.tc { s.counters.flags[1] &+= 1 }
-        if l.ad { s.counters.flags[2] &+= 1 }
-        if l.ra { s.counters.flags[3] &+= 1 }
-        if l.cd { s.counters.flags[4] &+= 1 }
-        if l.rd { s.counters.flags[5] &+= 1 }
+        if l.aa { s.counters.slots[Slot.flags] &+= 1 }
+        if l.tc { s.counters.slots[Slot.flags + 1] &+= 1 }
+        if l.ad { s.counters.slots[Slot.flags + 2] &+= 1 }
+        if l.ra { s.counters.slots[Slot.flags + 3] &+= 1 }
+        if l.cd { s.counters.slots[Slot.flags + 4] &+= 1 }
+        if l.rd { s.counters.slots[Slot.flags + 5] &+= 1 }
         switch e.pointee.transaction {
         case .unanswered: s.counters.unanswered &+= 1
         case .unmatched: s.counters.unmatched &+= 1
@@ -129,9 +218,8 @@ public final class StatsShard: @unchecked Sendable {
             if l.tc { s.counters.truncatedResponses &+= 1 }
             if e.pointee.latency >= 0 {
                 let ns = e.pointee.latency
-                var bucket = 0
-                while ns >= StatsCounters.latencyBuckets[bucket].below { bucket += 1 }
-                s.counters.latency[bucket] &+= 1
+                let bucket = ns < 1_000_000 ? 0 : ns < 10_000_000 ? 1 : ns < 50_000_000 ? 2 : ns < 100_000_000 ? 3 : ns < 1_000_000_000 ? 4 : 5
+                s.counters.slots[Slot.latency + bucket] &+= 1
                 _ = s.latency.record(UInt64(max(ns / 1000, 1)))
             }
         } else {
@@ -204,7 +292,7 @@ public final class StatsShard: @unchecked Sendable {
         // The parent (without the first label) decides, unless the name is a single label.
         let from = labels > 1 ? Int(starts[1]) : 0
         let h = Self.hashBytes(wire + from, n - from)
-        let slot = Int(truncatingIfNeeded: h) & (suffixCache.count - 1)
+        let slot = Int(truncatingIfNeeded: h) & (Self.suffixCacheSize - 1)
         var parent: (suffix: Int, registered: Int?)
         if suffixCache[slot].hash == h && suffixCache[slot].suffix >= 0 {
             let c = suffixCache[slot]
@@ -266,12 +354,49 @@ public final class StatsShard: @unchecked Sendable {
         }
         lock.withLock {
             if let stream {
+                if streams.isEmpty && stream == soleStream { splitSoleStream() }
                 if let box = streams[stream] { box.stats = emptied(box.stats) }
             } else {
-                global = emptied(global)
+                var counters = closed.counters
+                counters.add(current.counters)
+                closed = closed.emptied()
+                closed.counters = counters
+                closed.since = SondeThread.wallClockNanoseconds()
+                current.clear()
                 for box in streams.values { box.stats = emptied(box.stats) }
             }
         }
+    }
+}
+
+/// Which stream an event belongs to, remembering the last answer (a batch's events mostly share it); kept in a
+/// local while a batch is added (the shard's stored properties would be checked for exclusive access per event).
+struct StreamCursor {
+    var lastIdentity: [UInt8]
+    var lastStream: String
+    var lastInterface: UInt16
+    var lastInterfaceName: String
+
+    /// The dnstap sender's identity, the capture's interface, or the batch's stream (the input's identity).
+    mutating func name(_ e: UnsafePointer<DNSEvent>, _ m: UnsafeRawBufferPointer, _ fallback: String) -> String {
+        guard e.pointee.hasDnstap && e.pointee.dnstap.identity.isPresent else {
+            // A capture's interface (each its own stream under `--interface any` or several interfaces).
+            let interface = e.pointee.interface
+            guard interface != 0 else { return fallback }
+            if interface == lastInterface { return lastInterfaceName }
+            guard let name = InterfaceNames.name(interface) else { return fallback }
+            lastInterface = interface
+            lastInterfaceName = name
+            return name
+        }
+        let id = e.pointee.dnstap.identity.bytes(in: e.pointee.dnstapFrame(m))
+        let same = id.count == lastIdentity.count && lastIdentity.withUnsafeBytes { last in
+            id.count == 0 || memcmp(last.baseAddress!, id.baseAddress!, id.count) == 0
+        }
+        if same { return lastStream }
+        lastIdentity = Array(id)
+        lastStream = String(decoding: id, as: UTF8.self)
+        return lastStream
     }
 }
 

@@ -68,15 +68,17 @@ public final class StatsStore: @unchecked Sendable {
     /// The merged stats of every producer: globally, or for one stream.
     public func snapshot(stream: String? = nil, window: Window = .total) -> StreamStats {
         let all = lock.withLock { shards }
-        var out = StreamStats(capacity: stream == nil ? capacity : streamCapacity, precise: stream == nil)
+        var out = StreamStats(capacity: stream == nil ? capacity : streamCapacity)
         for shard in all {
             shard.lock.withLock {
                 if let stream {
-                    if let s = shard.streams[stream] { out.merge(s.stats) }
+                    if let s = shard.stream(stream) { out.merge(s) }
                     return
                 }
                 switch window {
-                case .total: out.merge(shard.global)
+                case .total:
+                    out.merge(shard.closed)
+                    out.merge(shard.current)
                 case .current: out.merge(shard.current)
                 case .last(let n):
                     for s in shard.recent.prefix(n) { out.merge(s) }
@@ -90,7 +92,10 @@ public final class StatsStore: @unchecked Sendable {
     /// The exact counters of all traffic since start, never reset (cheaper than a whole ``snapshot(stream:window:)``).
     public var totals: StatsCounters {
         var out = StatsCounters()
-        for shard in lock.withLock({ shards }) { shard.lock.withLock { out.add(shard.global.counters) } }
+        for shard in lock.withLock({ shards }) { shard.lock.withLock {
+                out.add(shard.closed.counters)
+                out.add(shard.current.counters)
+            } }
         return out
     }
 
@@ -98,7 +103,7 @@ public final class StatsStore: @unchecked Sendable {
     public func totals(stream: String) -> StatsCounters {
         var out = StatsCounters()
         for shard in lock.withLock({ shards }) {
-            shard.lock.withLock { if let s = shard.streams[stream] { out.add(s.stats.counters) } }
+            shard.lock.withLock { if let c = shard.streamCounters(stream) { out.add(c) } }
         }
         return out
     }
@@ -107,7 +112,7 @@ public final class StatsStore: @unchecked Sendable {
     public var streams: [String] {
         var seen: [String] = []
         for shard in lock.withLock({ shards }) {
-            for s in shard.lock.withLock({ shard.streamOrder }) where !seen.contains(s) { seen.append(s) }
+            for s in shard.lock.withLock({ shard.streamNames }) where !seen.contains(s) { seen.append(s) }
         }
         return seen
     }
@@ -120,9 +125,12 @@ public final class StatsStore: @unchecked Sendable {
         var bases: [String: StatsCounters] = [:]
         for shard in all {
             shard.lock.withLock {
-                if stream == nil { bases["", default: StatsCounters()].add(shard.global.counters) }
+                if stream == nil {
+                    bases["", default: StatsCounters()].add(shard.closed.counters)
+                    bases["", default: StatsCounters()].add(shard.current.counters)
+                }
                 for name in names {
-                    if let s = shard.streams[name] { bases[name, default: StatsCounters()].add(s.stats.counters) }
+                    if let c = shard.streamCounters(name) { bases[name, default: StatsCounters()].add(c) }
                 }
             }
             shard.reset(stream: stream)
@@ -141,8 +149,8 @@ public final class StatsStore: @unchecked Sendable {
         var q: UInt64 = 0, r: UInt64 = 0
         for shard in lock.withLock({ shards }) {
             shard.lock.withLock {
-                q &+= shard.global.counters.queries
-                r &+= shard.global.counters.responses
+                q &+= shard.closed.counters.queries &+ shard.current.counters.queries
+                r &+= shard.closed.counters.responses &+ shard.current.counters.responses
             }
         }
         lock.withLock {

@@ -6,7 +6,8 @@ public import SondePacket
 /// names, and the top tables, all in memory fixed when it is made (the capacities), whatever the traffic.
 public struct StreamStats: Sendable {
     public var counters = StatsCounters()
-    /// Latency of matched responses, in microseconds (1 µs to 1 h, 3 significant digits or 2 for streams).
+    /// Latency of matched responses, in microseconds (1 µs to 1 h, 3 significant digits; histograms of one
+    /// layout merge, and a stream's may be merged from the global one).
     public var latency: Histogram<UInt64>
     public var clients = HyperLogLog()
     public var names = HyperLogLog()
@@ -28,8 +29,8 @@ public struct StreamStats: Sendable {
     public var lastEvent: Int64 = 0
 
     /// Stats with top tables of `capacity` entries each.
-    public init(capacity: Int, precise: Bool = true) {
-        latency = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: precise ? .three : .two)
+    public init(capacity: Int) {
+        latency = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         topNames = SpaceSaving(capacity: capacity, keySize: DomainName.maxWireLength)
         topNXDomain = SpaceSaving(capacity: capacity, keySize: DomainName.maxWireLength)
         topServfail = SpaceSaving(capacity: capacity, keySize: DomainName.maxWireLength)
@@ -63,16 +64,27 @@ public struct StreamStats: Sendable {
     /// A copy with the same capacities and nothing counted.
     public func emptied() -> StreamStats {
         var s = self
-        s.counters = StatsCounters()
-        s.latency.reset()
-        s.clients.reset()
-        s.names.reset()
-        for path in [\StreamStats.topNames, \.topNXDomain, \.topServfail, \.topRefused, \.topTLDs, \.topRegistered, \.topClients, \.topClientBytes, \.slowest] as [WritableKeyPath<StreamStats, SpaceSaving>] {
-            s[keyPath: path].reset()
-        }
-        s.since = 0
-        s.lastEvent = 0
+        s.clear()
         return s
+    }
+
+    /// Forgets everything counted, keeping the memory where nothing else shares it.
+    public mutating func clear() {
+        counters = StatsCounters()
+        latency.reset()
+        clients.reset()
+        names.reset()
+        topNames.reset()
+        topNXDomain.reset()
+        topServfail.reset()
+        topRefused.reset()
+        topTLDs.reset()
+        topRegistered.reset()
+        topClients.reset()
+        topClientBytes.reset()
+        slowest.reset()
+        since = 0
+        lastEvent = 0
     }
 
     /// The client of an event: a query's source, a response's destination.
