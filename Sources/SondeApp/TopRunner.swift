@@ -44,6 +44,55 @@ public enum TopRunner {
         var confirmReset = false
     }
 
+    /// `sonde top --interface …` or `--dnstap …`: Sonde's own capture or dnstap listener, shown at once. It runs
+    /// `sonde run` as a child (this binary, the API on a loopback port the kernel picks, a key made up for it and
+    /// passed in its environment, the events themselves discarded) and shows that; the child stops with the view.
+    /// A child rather than the pipeline in this process: the view's terminal handling and the capture's threads
+    /// and signals stay apart, and the child's errors (no permission to capture, a port in use) are its own.
+    public static func runOwn(inputs: [String], _ o: Options) throws -> Int32 {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sonde-top-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("run.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        child.arguments = ["run"] + inputs + ["--api", "127.0.0.1:0", "--no-summary", "--stats-interval", "0", "-f", "json"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SONDE_API_KEY"] = key
+        child.environment = environment
+        child.standardInput = FileHandle.nullDevice
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = try FileHandle(forWritingTo: log)
+        try child.run()
+        defer {
+            if child.isRunning {
+                child.terminate()
+                child.waitUntilExit()
+            }
+        }
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        // The API's address, from the child's log line "… dashboard on http://127.0.0.1:PORT/ …".
+        let deadline = Date().addingTimeInterval(15)
+        var base: String?
+        while base == nil {
+            base = logText().split(separator: "\n").first { $0.contains("dashboard on http://") }
+                .flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } }
+                .map { String($0.hasSuffix("/") ? $0.dropLast() : $0[...]) }
+            if base != nil { break }
+            guard child.isRunning else { throw SondeError("sonde run stopped: \(logText().split(separator: "\n").suffix(5).joined(separator: "\n"))") }
+            guard Date() < deadline else { throw SondeError("sonde run did not start its API within 15 s: \(logText())") }
+            usleep(50_000)
+        }
+        var own = o
+        own.url = base!
+        own.key = key
+        own.user = nil
+        return try run(own)
+    }
+
     public static func run(_ o: Options) throws -> Int32 {
         let client = HTTPClient.shared
         var state = State()

@@ -504,11 +504,18 @@ struct Top: ParsableCommand {
         discussion: """
             Keys: t or Tab next table, T previous, s next stream, r reset (asks), q quit. The API key comes from
             SONDE_API_KEY or --key-file (never a flag: ps shows flags); Basic credentials from --user and
-            SONDE_API_PASSWORD.
+            SONDE_API_PASSWORD. With --interface or --dnstap it runs its own capture or dnstap listener (a child
+            `sonde run`) and shows that: `sonde top -i eth0`, `sonde top --dnstap tcp://0.0.0.0:6000`.
             """)
 
     @Argument(help: ArgumentHelp("The API's address (sonde run --api).", valueName: "url"))
     var url = "http://127.0.0.1:8080"
+
+    @Option(name: [.customShort("i"), .long], help: ArgumentHelp("Capture on this interface and show it, instead of attaching to an API (repeatable; runs `sonde run -i …` as a child).", valueName: "name"))
+    var interface: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Receive dnstap here and show it, instead of attaching to an API (repeatable; tcp://, tls://, unix://).", valueName: "url"))
+    var dnstap: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("A file holding the API key.", valueName: "path"))
     var keyFile: String?
@@ -540,8 +547,9 @@ struct Top: ParsableCommand {
                 key = String(decoding: bytes, as: UTF8.self)
             } catch { throw ValidationError("--key-file: cannot read \(keyFile): \(error)") }
         }
-        let status = try TopRunner.run(
-            .init(url: url, key: key, user: user, password: environment["SONDE_API_PASSWORD"], interval: interval, once: once, rows: rows))
+        let options = TopRunner.Options(url: url, key: key, user: user, password: environment["SONDE_API_PASSWORD"], interval: interval, once: once, rows: rows)
+        let inputs = interface.flatMap { ["--interface", $0] } + dnstap.flatMap { ["--dnstap", $0] }
+        let status = try inputs.isEmpty ? TopRunner.run(options) : TopRunner.runOwn(inputs: inputs, options)
         if status != 0 { throw ExitCode(status) }
     }
 }

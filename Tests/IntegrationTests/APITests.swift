@@ -183,6 +183,49 @@ final class APITests: XCTestCase {
         s.sonde.stop()
     }
 
+    func testSondeTopRunsItsOwnDnstapListener() throws {
+        let tmux = try Integration.tool("tmux", package: "tmux")
+        let replay = try Integration.tool("fstrm_replay", package: "fstrm-bin")
+        let file = try Integration.corpusFile("gen-sample.dnstap")
+        let port = try Self.freePort()
+        let session = "sonde-top-own-\(getpid())"
+        let command = "\(Integration.binary.path) top --dnstap tcp://127.0.0.1:\(port) --interval 0.3 2> /tmp/\(session).err"
+        let started = try Integration.run(tmux, ["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        XCTAssertEqual(started.status, 0, started.stderr)
+        defer { _ = try? Integration.run(tmux, ["kill-session", "-t", session]) }
+        func screen() -> String { (try? Integration.run(tmux, ["capture-pane", "-p", "-t", session]))?.stdout ?? "" }
+        func waitFor(_ pattern: String) -> Bool {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if screen().range(of: pattern, options: .regularExpression) != nil { return true }
+                usleep(100_000)
+            }
+            return false
+        }
+        XCTAssertTrue(waitFor("queries 0  responses"), "the view shows its own, empty, listener: \(screen())")
+        // The child's listener is up once the view shows it; the sample goes there.
+        var sent = try Integration.run(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(port)"])
+        for _ in 0..<20 where sent.status != 0 {
+            usleep(250_000)
+            sent = try Integration.run(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(port)"])
+        }
+        XCTAssertEqual(sent.status, 0, sent.stderr)
+        XCTAssertTrue(waitFor("queries [1-9][0-9,]*  responses"), screen())
+        XCTAssertTrue(waitFor("top domains"), screen())
+        _ = try Integration.run(tmux, ["send-keys", "-t", session, "q"])
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, (try? Integration.run(tmux, ["has-session", "-t", session]))?.status == 0 { usleep(100_000) }
+        XCTAssertNotEqual(try Integration.run(tmux, ["has-session", "-t", session]).status, 0, "q quits")
+        // The child stopped with the view: the port is free again.
+        let gone = Date().addingTimeInterval(10)
+        var listening = true
+        while Date() < gone && listening {
+            listening = (try? Integration.run("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(port)/"]))?.status != 7
+            if listening { usleep(200_000) }
+        }
+        XCTAssertFalse(listening, "the child sonde run is still listening on \(port)")
+    }
+
     func testStatsdPushReachesCollectdsStatsdPlugin() throws {
         let collectd = try Integration.tool("collectd", package: "collectd-core")
         let replay = try Integration.tool("fstrm_replay", package: "fstrm-bin")
