@@ -143,35 +143,22 @@ final class APITests: XCTestCase {
     }
 
     func testSondeTopInTmuxShowsTheAPIsNumbersAndAnswersKeys() throws {
-        let tmux = try Integration.tool("tmux", package: "tmux")
         let s = try serve()
         let api = try counters(s.base)
-        let session = "sonde-top-\(getpid())"
-        let command = "SONDE_API_KEY=\(Self.key) \(Integration.binary.path) top \(s.base) --interval 0.3"
-        let started = try Integration.run(tmux, ["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
-        XCTAssertEqual(started.status, 0, started.stderr)
-        defer { _ = try? Integration.run(tmux, ["kill-session", "-t", session]) }
-        func screen() -> String { (try? Integration.run(tmux, ["capture-pane", "-p", "-t", session]))?.stdout ?? "" }
-        func waitFor(_ text: String) -> Bool {
-            let deadline = Date().addingTimeInterval(15)
-            while Date() < deadline {
-                if screen().contains(text) { return true }
-                usleep(100_000)
-            }
-            return false
-        }
+        let pane = try TmuxPane("sonde-top-\(getpid())", "SONDE_API_KEY=\(Self.key) \(Integration.binary.path) top \(s.base) --interval 0.3")
+        defer { pane.close() }
+        func screen() -> String { pane.screen() }
+        func waitFor(_ text: String) -> Bool { pane.waitFor(NSRegularExpression.escapedPattern(for: text)) }
         let queries = SummaryText.grouped(api["queries"] as! Int)
         XCTAssertTrue(waitFor("queries \(queries)  responses"), screen())
         XCTAssertTrue(waitFor("top domains"), screen())
         let top = try Integration.run("/usr/bin/curl", ["-sf", "-H", "X-API-Key: \(Self.key)", "\(s.base)/api/v1/tables?n=1&table=domains"])
         let first = ((try JSONSerialization.jsonObject(with: Data(top.stdout.utf8)) as? [String: Any])?["tables"] as? [String: [[String: Any]]])?["domains"]?.first
         XCTAssertTrue(screen().contains(first?["key"] as? String ?? "?"), "the top domain on screen: \(screen())")
-        _ = try Integration.run(tmux, ["send-keys", "-t", session, "t"])
+        pane.send("t")
         XCTAssertTrue(waitFor("top NXDOMAIN domains"), screen())
-        _ = try Integration.run(tmux, ["send-keys", "-t", session, "q"])
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, (try? Integration.run(tmux, ["has-session", "-t", session]))?.status == 0 { usleep(100_000) }
-        XCTAssertNotEqual(try Integration.run(tmux, ["has-session", "-t", session]).status, 0, "q quits")
+        pane.send("q")
+        XCTAssertTrue(pane.waitForExit(), "q quits")
         // --once prints a screen without the terminal's escapes.
         let once = try Integration.run(Integration.binary.path, ["top", s.base, "--once"], environment: ["SONDE_API_KEY": Self.key])
         XCTAssertEqual(once.status, 0, once.stderr)
@@ -184,24 +171,13 @@ final class APITests: XCTestCase {
     }
 
     func testSondeTopRunsItsOwnDnstapListener() throws {
-        let tmux = try Integration.tool("tmux", package: "tmux")
         let replay = try Integration.tool("fstrm_replay", package: "fstrm-bin")
         let file = try Integration.corpusFile("gen-sample.dnstap")
         let port = try Self.freePort()
-        let session = "sonde-top-own-\(getpid())"
-        let command = "\(Integration.binary.path) top --dnstap tcp://127.0.0.1:\(port) --interval 0.3 2> /tmp/\(session).err"
-        let started = try Integration.run(tmux, ["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
-        XCTAssertEqual(started.status, 0, started.stderr)
-        defer { _ = try? Integration.run(tmux, ["kill-session", "-t", session]) }
-        func screen() -> String { (try? Integration.run(tmux, ["capture-pane", "-p", "-t", session]))?.stdout ?? "" }
-        func waitFor(_ pattern: String) -> Bool {
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline {
-                if screen().range(of: pattern, options: .regularExpression) != nil { return true }
-                usleep(100_000)
-            }
-            return false
-        }
+        let pane = try TmuxPane("sonde-top-own-\(getpid())", "\(Integration.binary.path) top --dnstap tcp://127.0.0.1:\(port) --interval 0.3")
+        defer { pane.close() }
+        func screen() -> String { pane.screen() }
+        func waitFor(_ pattern: String) -> Bool { pane.waitFor(pattern, seconds: 20) }
         XCTAssertTrue(waitFor("queries 0  responses"), "the view shows its own, empty, listener: \(screen())")
         // The child's listener is up once the view shows it; the sample goes there.
         var sent = try Integration.run(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(port)"])
@@ -212,10 +188,8 @@ final class APITests: XCTestCase {
         XCTAssertEqual(sent.status, 0, sent.stderr)
         XCTAssertTrue(waitFor("queries [1-9][0-9,]*  responses"), screen())
         XCTAssertTrue(waitFor("top domains"), screen())
-        _ = try Integration.run(tmux, ["send-keys", "-t", session, "q"])
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, (try? Integration.run(tmux, ["has-session", "-t", session]))?.status == 0 { usleep(100_000) }
-        XCTAssertNotEqual(try Integration.run(tmux, ["has-session", "-t", session]).status, 0, "q quits")
+        pane.send("q")
+        XCTAssertTrue(pane.waitForExit(), "q quits")
         // The child stopped with the view: the port is free again.
         let gone = Date().addingTimeInterval(10)
         var listening = true
@@ -315,4 +289,40 @@ final class APITests: XCTestCase {
         guard ok else { throw TestError("no free port") }
         return Int(UInt16(bigEndian: a.sin_port))
     }
+}
+
+/// A detached tmux session of 120 × 40 running `command`, read with capture-pane.
+struct TmuxPane {
+    let tmux: String
+    let session: String
+
+    init(_ session: String, _ command: String) throws {
+        tmux = try Integration.tool("tmux", package: "tmux")
+        self.session = session
+        let started = try Integration.run(tmux, ["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        guard started.status == 0 else { throw TestError("tmux new-session: \(started.stderr)") }
+    }
+
+    func screen() -> String { (try? Integration.run(tmux, ["capture-pane", "-p", "-t", session]))?.stdout ?? "" }
+
+    /// Whether the screen matches the regular expression `pattern` within `seconds`.
+    func waitFor(_ pattern: String, seconds: Double = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if screen().range(of: pattern, options: .regularExpression) != nil { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    func send(_ keys: String) { _ = try? Integration.run(tmux, ["send-keys", "-t", session, keys]) }
+
+    /// Whether the session ended (its command exited) within `seconds`.
+    func waitForExit(seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, (try? Integration.run(tmux, ["has-session", "-t", session]))?.status == 0 { usleep(100_000) }
+        return (try? Integration.run(tmux, ["has-session", "-t", session]))?.status != 0
+    }
+
+    func close() { _ = try? Integration.run(tmux, ["kill-session", "-t", session]) }
 }
