@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "SondeHTTPTests",
             dependencies: [
-                "SondeHTTP", "SondeCore", "SondeDNS", "SondePacket", .product(name: "Logging", package: "swift-log"),
+                "SondeHTTP", "SondeCore", "SondeDNS", "SondePacket", "SondeTransforms", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio
         ),

@@ -119,12 +119,13 @@ public enum RunRunner {
         var apiServer: APIServer?
         if let endpoint = api.listen, case .tcp(let host, let port) = endpoint {
             let exporter = MetricsExporter { [inputs] in Self.samples(pipeline: pipeline, inputs: inputs, captures: captures) }
-            let content = APIContent(stats: statsStore, pipeline: pipeline, metrics: exporter) {
+            let content = APIContent(stats: statsStore, pipeline: pipeline, metrics: exporter, filter: { try FilterExpression(parsing: $0) }) {
                 ready.withLockedValue { $0 } ? (true, "") : (false, "inputs starting")
             }
             do {
                 apiServer = try APIServer(
-                    host: host, port: port, content: content, credentials: credentials, eventLoopGroup: group, logger: appLog.logger)
+                    host: host, port: port, content: content, credentials: credentials, eventLoopGroup: group,
+                    logger: appLog.logger)
             } catch {
                 abandon(captures)
                 throw SondeError("cannot serve the API on \(endpoint): \(error)")
@@ -340,6 +341,10 @@ public enum RunRunner {
             out.append(.init("sonde_output_queue_events", c.pending, labels: labels, help: "Events queued or being encoded now.", gauge: true))
             out.append(.init("sonde_output_queue_bytes", c.queueBytes, labels: labels, help: "Bytes queued now.", gauge: true))
         }
+        let tail = pipeline.tail
+        out.append(.init("sonde_tail_subscribers", UInt64(tail.subscribers), help: "Event tails (GET /api/v1/events) open now.", gauge: true))
+        out.append(.init("sonde_tail_events_total", tail.eventsSent, help: "Events handed to event tails."))
+        out.append(.init("sonde_tail_dropped_total", tail.eventsDropped, help: "Events dropped for an event tail whose reader fell behind."))
         for (stage, list) in [("global", pipeline.global)] + pipeline.outputs.map({ ($0.name, $0.stages) }) {
             for (i, t) in list.enumerated() {
                 out.append(.init(

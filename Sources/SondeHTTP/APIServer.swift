@@ -13,11 +13,17 @@ public struct APIContent: Sendable {
     public var metrics: MetricsExporter
     /// Whether Sonde is ready (every input listening or capturing), and why not.
     public var ready: @Sendable () -> (Bool, String)
+    /// Compiles the event tail's `filter` (the filter transform's expressions); nil takes none.
+    public var filter: (@Sendable (String) throws -> any EventPredicate)?
 
-    public init(stats: StatsStore, pipeline: Pipeline?, metrics: MetricsExporter, ready: @escaping @Sendable () -> (Bool, String)) {
+    public init(
+        stats: StatsStore, pipeline: Pipeline?, metrics: MetricsExporter,
+        filter: (@Sendable (String) throws -> any EventPredicate)? = nil, ready: @escaping @Sendable () -> (Bool, String)
+    ) {
         self.stats = stats
         self.pipeline = pipeline
         self.metrics = metrics
+        self.filter = filter
         self.ready = ready
     }
 }
@@ -28,12 +34,13 @@ public struct APIContent: Sendable {
 public final class APIServer: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let tail: EventTail?
     /// The address it listens on (port 0 becomes the port the system chose).
     public let localAddress: String
 
     /// Binds `host:port` and starts serving; throws when it cannot listen.
     public init(host: String, port: Int, content: APIContent, credentials: APICredentials, eventLoopGroup: any EventLoopGroup, logger: Logger) throws {
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: AuthMiddleware(credentials: credentials, open: ["/health", "/ready", "/"]))
         router.add(middleware: MethodMiddleware(routes: APIRoutes.methods))
         APIRoutes.add(to: router, content: content)
@@ -75,11 +82,13 @@ public final class APIServer: Sendable {
         }
         self.group = group
         self.task = task
+        tail = content.pipeline?.tail
         localAddress = bound
     }
 
-    /// Stops listening and waits (at most 5 s) for requests under way.
+    /// Stops listening and waits (at most 5 s) for requests under way; event tails end first.
     public func stop() {
+        tail?.closeAll()
         let done = ConditionLock()
         let finished = LockedBox(false)
         let group = self.group, task = self.task
