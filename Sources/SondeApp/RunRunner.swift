@@ -124,13 +124,13 @@ public enum RunRunner {
             }
             do {
                 apiServer = try APIServer(
-                    host: host, port: port, content: content, credentials: credentials, eventLoopGroup: group,
+                    host: host, port: port, content: content, credentials: credentials, tls: api.tls, eventLoopGroup: group,
                     logger: appLog.logger)
             } catch {
                 abandon(captures)
                 throw SondeError("cannot serve the API on \(endpoint): \(error)")
             }
-            log("sonde: API, metrics and dashboard on http://\(apiServer!.localAddress)/\(api.demo ? " (demo: no credentials asked)" : "")")
+            log("sonde: API, metrics and dashboard on http\(apiServer!.usesTLS ? "s" : "")://\(apiServer!.localAddress)/\(api.demo ? " (demo: no credentials asked)" : "")")
         }
         ready.withLockedValue { $0 = true }
         // Rates (queries and responses per second, now and at their peak) are sampled every second.

@@ -113,9 +113,19 @@ public struct ConfigurationLoader {
                 if let p = secret(value, path, file: true) { api.password = p }
             case "demo":
                 if let b = bool(value, path) { api.demo = b }
+            case "tls_certificate", "tls_key", "tls_ca":
+                guard let file = string(value, path) else { break }
+                // Read now, so `sonde config check` says what is wrong before a run would.
+                do { _ = try FileBytes.read(file, limit: 1 << 20) } catch { issue(value, path, "cannot read \(file): \(error)") }
+                applyTLS(key, value, path, &api.tls)
             default:
-                issue(keyNode, path, "unknown key (expected listen, api_key, api_key_file, user, password, password_file, demo)")
+                issue(keyNode, path, "unknown key (expected listen, api_key, api_key_file, user, password, password_file, demo, tls_certificate, tls_key, tls_ca)")
             }
+        }
+        if (api.tls.certificate == nil) != (api.tls.key == nil) {
+            issue(node, "api", "HTTPS needs both tls_certificate and tls_key")
+        } else if api.tls.ca != nil && api.tls.certificate == nil {
+            issue(node, "api", "tls_ca (client certificates) needs tls_certificate and tls_key")
         }
     }
 

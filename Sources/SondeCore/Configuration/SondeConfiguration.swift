@@ -150,6 +150,9 @@ public struct APIConfiguration: Sendable, Equatable {
     public var password: String?
     /// Serve without credentials (a demo); otherwise Sonde refuses to start without them.
     public var demo = false
+    /// HTTPS: the certificate chain and key (PEM), and a CA whose certificates clients must present (the dnstap
+    /// listener's keys: `tls_certificate`, `tls_key`, `tls_ca`).
+    public var tls = SocketTLSConfiguration()
 
     public init() {}
 }
