@@ -172,6 +172,13 @@ public struct StatsConfiguration: Sendable, Equatable {
     /// Seconds per interval, and how many past intervals are kept.
     public var interval = 60
     public var intervalsKept = 5
+    /// The periodic line (`stats_interval`) also to this file, one line per interval with its time, rotated like
+    /// the file output's files: before it would pass `logMaxSize`, keeping the newest `logKeep` (0: all).
+    public var logFile: String?
+    public var logMaxSize: Int?
+    public var logKeep = 0
+    /// The file's counts since start, or of the last interval only.
+    public var logWindow: PeriodicLine.Window = .cumulative
 
     public init() {}
 }
