@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "SondeCore", "SondeDNS", "SondeDnstap", .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -106,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "SondeHTTPTests",
             dependencies: [
-                "SondeHTTP", "SondeCore", "SondeDNS", "SondePacket", .product(name: "Logging", package: "swift-log"),
+                "SondeHTTP", "SondeCore", "SondeDNS", "SondePacket", "SondeTransforms", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio
         ),

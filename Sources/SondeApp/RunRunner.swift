@@ -67,6 +67,21 @@ public enum RunRunner {
             try? group.syncShutdownGracefully()
             pipeline.finish(deadline: ProgressReporter.nowSeconds() + 5)
         }
+        // The periodic line, to the log and, when asked, to a rotating file of its own.
+        var statsFile: RotatingLineFile?
+        if let path = sc.logFile {
+            guard configuration.statsInterval > 0 else {
+                abandon()
+                throw SondeError("stats.log_file: the line is written every stats_interval seconds, and stats_interval is 0")
+            }
+            do {
+                statsFile = try RotatingLineFile(path: path, maxSize: sc.logMaxSize, keep: sc.logKeep, log: appLog)
+            } catch {
+                abandon()
+                throw SondeError("stats.log_file \(path): \(error)")
+            }
+            log("sonde: statistics line every \(configuration.statsInterval) s to \(path) (\(sc.logWindow.rawValue))")
+        }
         let start = ProgressReporter.nowSeconds()
         do {
             for c in configuration.inputs {
@@ -119,17 +134,18 @@ public enum RunRunner {
         var apiServer: APIServer?
         if let endpoint = api.listen, case .tcp(let host, let port) = endpoint {
             let exporter = MetricsExporter { [inputs] in Self.samples(pipeline: pipeline, inputs: inputs, captures: captures) }
-            let content = APIContent(stats: statsStore, pipeline: pipeline, metrics: exporter) {
+            let content = APIContent(stats: statsStore, pipeline: pipeline, metrics: exporter, filter: { try FilterExpression(parsing: $0) }) {
                 ready.withLockedValue { $0 } ? (true, "") : (false, "inputs starting")
             }
             do {
                 apiServer = try APIServer(
-                    host: host, port: port, content: content, credentials: credentials, eventLoopGroup: group, logger: appLog.logger)
+                    host: host, port: port, content: content, credentials: credentials, tls: api.tls, eventLoopGroup: group,
+                    logger: appLog.logger)
             } catch {
                 abandon(captures)
                 throw SondeError("cannot serve the API on \(endpoint): \(error)")
             }
-            log("sonde: API, metrics and dashboard on http://\(apiServer!.localAddress)/\(api.demo ? " (demo: no credentials asked)" : "")")
+            log("sonde: API, metrics and dashboard on http\(apiServer!.usesTLS ? "s" : "")://\(apiServer!.localAddress)/\(api.demo ? " (demo: no credentials asked)" : "")")
         }
         ready.withLockedValue { $0 = true }
         // Rates (queries and responses per second, now and at their peak) are sampled every second.
@@ -149,43 +165,41 @@ public enum RunRunner {
         var stats: RepeatedTask?
         if configuration.statsInterval > 0 {
             let interval = configuration.statsInterval
-            let last = NIOLockedValueBox<UInt64>(0)
-            let lastCounters = NIOLockedValueBox(StatsCounters())
+            let last = NIOLockedValueBox(PeriodicSample())
             let all = inputs
-            stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { _ in
-                let events = pipeline.events
-                let before = last.withLockedValue { v in defer { v = events }; return v }
-                var line = "sonde: \(interval) s: \(events - before) events (\(SummaryReport.grouped((events - before) / UInt64(interval)))/s), \(SummaryReport.grouped(events)) in all"
+            let fileLine = PeriodicLine(window: sc.logWindow)
+            stats = group.next().scheduleRepeatedTask(initialDelay: .seconds(Int64(interval)), delay: .seconds(Int64(interval))) { [statsFile] _ in
+                var now = PeriodicSample()
+                now.events = pipeline.events
                 if !all.isEmpty {
                     var c = DnstapCounters()
-                    var open = 0
                     for i in all {
                         c.add(i.state.counters)
-                        open += i.state.openConnections
+                        now.openConnections += i.state.openConnections
                     }
-                    line += "; connections open \(open), refused \(c.connectionsRefused), evicted \(c.connectionsEvicted), protocol errors \(c.protocolErrors), idle timeouts \(c.idleTimeouts), lost \(c.connectionsLost) (closed connections: invalid frames \(c.invalidFrames), oversized \(c.oversizedFrames))"
+                    now.dnstap = c
                 }
                 if !captures.isEmpty {
-                    let s = Self.captureTotals(captures)
-                    line += "; " + SummaryReport.captureLine(s.capture, s.decode)
+                    let t = Self.captureTotals(captures)
+                    now.capture = t.capture
+                    now.decode = t.decode
                 }
                 if sc.enabled {
-                    // dnstap-receiver's metrics line: queries, rate, clients, domains, per family and protocol (after the inputs'
-                    // accounting, which scripts read as it was).
-                    let now = statsStore.totals
-                    let d = lastCounters.withLockedValue { v in defer { v = now }; var d = now; d.subtract(v); return d }
+                    now.stats = statsStore.totals
                     let s = statsStore.snapshot(window: .total)
-                    let g = SummaryReport.grouped
-                    var protocols: [String] = []
-                    for t in TransportProtocol.allCases where d.transport[Int(t.rawValue)] > 0 { protocols.append("\(t.name) \(g(d.transport[Int(t.rawValue)]))") }
-                    line += "; queries \(g(d.queries)) (\(g(d.queries / UInt64(interval)))/s), responses \(g(d.responses)), clients ~\(g(s.clients.estimate)), domains ~\(g(s.names.estimate))"
-                        + ", INET \(g(d.family[0])), INET6 \(g(d.family[1]))\(protocols.isEmpty ? "" : ", " + protocols.joined(separator: ", "))"
+                    now.clients = s.clients.estimate
+                    now.domains = s.names.estimate
                 }
-                for o in pipeline.outputs {
-                    let c = o.worker.snapshot
-                    line += "; \(o.name): written \(SummaryReport.grouped(c.written)), dropped \(SummaryReport.grouped(c.dropped)), failed \(SummaryReport.grouped(c.failed)), queued \(SummaryReport.grouped(c.pending))"
+                now.outputs = pipeline.outputs.map { ($0.name, $0.worker.snapshot) }
+                let before = last.withLockedValue { v in defer { v = now }; return v }
+                log("sonde: " + PeriodicLine.log.text(now, since: before, seconds: interval))
+                if let statsFile {
+                    do {
+                        try statsFile.write(Self.utcTime() + " " + fileLine.text(now, since: before, seconds: interval))
+                    } catch {
+                        appLog.error("stats.log_file \(statsFile.path): \(error)", key: "stats file")
+                    }
                 }
-                log(line)
             }
         }
 
@@ -195,6 +209,7 @@ public enum RunRunner {
             guard received == SIGHUP else { break }
             appLog.info("SIGHUP: reopening outputs, reloading lists and databases")
             pipeline.reload()
+            do { try statsFile?.reopen() } catch { appLog.error("stats.log_file: cannot reopen: \(error)") }
         }
         log("sonde: \(received == SIGINT ? "interrupted" : "terminated"); stopping")
         // A stuck output (policy block) must not keep the inputs from stopping.
@@ -205,6 +220,7 @@ public enum RunRunner {
         apiServer?.stop()
         goneWatch.cancel()
         stats?.cancel()
+        try? statsFile?.close()
         rateTicker.cancel()
         if let statsd {
             statsd.task.cancel()
@@ -340,6 +356,10 @@ public enum RunRunner {
             out.append(.init("sonde_output_queue_events", c.pending, labels: labels, help: "Events queued or being encoded now.", gauge: true))
             out.append(.init("sonde_output_queue_bytes", c.queueBytes, labels: labels, help: "Bytes queued now.", gauge: true))
         }
+        let tail = pipeline.tail
+        out.append(.init("sonde_tail_subscribers", UInt64(tail.subscribers), help: "Event tails (GET /api/v1/events) open now.", gauge: true))
+        out.append(.init("sonde_tail_events_total", tail.eventsSent, help: "Events handed to event tails."))
+        out.append(.init("sonde_tail_dropped_total", tail.eventsDropped, help: "Events dropped for an event tail whose reader fell behind."))
         for (stage, list) in [("global", pipeline.global)] + pipeline.outputs.map({ ($0.name, $0.stages) }) {
             for (i, t) in list.enumerated() {
                 out.append(.init(
@@ -393,6 +413,15 @@ public enum RunRunner {
         var total = LiveCaptureInput.Snapshot()
         for c in captures { total.add(c.snapshot) }
         return total
+    }
+
+    /// Now, in UTC to the second (`2026-12-07T15:30:00Z`), for the statistics file's lines.
+    static func utcTime() -> String {
+        var t = time(nil)
+        var tm = Glibc.tm()
+        gmtime_r(&t, &tm)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
     }
 
     static func describe(_ a: SocketAddress) -> String {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 import SondeCore
 
 /// The API's routes (documented in ``OpenAPIDocument``, whose paths the tests compare with these).
@@ -7,10 +8,10 @@ enum APIRoutes {
     static let methods: [String: [HTTPRequest.Method]] = [
         "/health": [.get], "/ready": [.get], "/metrics": [.get], "/openapi.yaml": [.get], "/": [.get],
         "/api/v1/counters": [.get], "/api/v1/tables": [.get], "/api/v1/streams": [.get], "/api/v1/outputs": [.get],
-        "/api/v1/reset": [.delete],
+        "/api/v1/reset": [.delete], "/api/v1/events": [.get],
     ]
 
-    static func add(to router: Router<BasicRequestContext>, content: APIContent) {
+    static func add(to router: Router<APIRequestContext>, content: APIContent) {
         router.get("/health") { _, _ in json(#"{"status":"ok"}"#) }
         router.get("/ready") { _, _ in
             let (ready, why) = content.ready()
@@ -37,6 +38,7 @@ enum APIRoutes {
         }
         router.get("/api/v1/streams") { _, _ in json(StatsJSON.streams(content.stats)) }
         router.get("/api/v1/outputs") { _, _ in json(StatsJSON.outputs(content.pipeline)) }
+        addEvents(to: router, content: content)
         router.delete("/api/v1/reset") { request, _ in
             let q = try Query(request, content.stats)
             content.stats.reset(stream: q.stream)
@@ -95,6 +97,18 @@ enum APIRoutes {
         headers[.contentType] = type
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Hummingbird's basic context, with the connection: the event tail ends when its client has gone, which it would
+/// otherwise learn only at its next write.
+struct APIRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

@@ -1,8 +1,11 @@
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import NIOCore
 import NIOPosix
+import NIOSSL
 public import SondeCore
 import ServiceLifecycle
 
@@ -13,11 +16,17 @@ public struct APIContent: Sendable {
     public var metrics: MetricsExporter
     /// Whether Sonde is ready (every input listening or capturing), and why not.
     public var ready: @Sendable () -> (Bool, String)
+    /// Compiles the event tail's `filter` (the filter transform's expressions); nil takes none.
+    public var filter: (@Sendable (String) throws -> any EventPredicate)?
 
-    public init(stats: StatsStore, pipeline: Pipeline?, metrics: MetricsExporter, ready: @escaping @Sendable () -> (Bool, String)) {
+    public init(
+        stats: StatsStore, pipeline: Pipeline?, metrics: MetricsExporter,
+        filter: (@Sendable (String) throws -> any EventPredicate)? = nil, ready: @escaping @Sendable () -> (Bool, String)
+    ) {
         self.stats = stats
         self.pipeline = pipeline
         self.metrics = metrics
+        self.filter = filter
         self.ready = ready
     }
 }
@@ -28,12 +37,24 @@ public struct APIContent: Sendable {
 public final class APIServer: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let tail: EventTail?
     /// The address it listens on (port 0 becomes the port the system chose).
     public let localAddress: String
 
-    /// Binds `host:port` and starts serving; throws when it cannot listen.
-    public init(host: String, port: Int, content: APIContent, credentials: APICredentials, eventLoopGroup: any EventLoopGroup, logger: Logger) throws {
-        let router = Router()
+    /// Whether it serves HTTPS.
+    public let usesTLS: Bool
+
+    /// Binds `host:port` and starts serving, over TLS when `tls` has a certificate and key (PEM files; with `ca`,
+    /// clients must present a certificate it signed); throws when it cannot listen or read the files.
+    public init(
+        host: String, port: Int, content: APIContent, credentials: APICredentials, tls: SocketTLSConfiguration? = nil,
+        eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) throws {
+        var server: HTTPServerBuilder = .http1()
+        if let tls, tls.certificate != nil || tls.key != nil {
+            server = try .tls(.http1(), tlsConfiguration: Self.tlsConfiguration(tls))
+        }
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: AuthMiddleware(credentials: credentials, open: ["/health", "/ready", "/"]))
         router.add(middleware: MethodMiddleware(routes: APIRoutes.methods))
         APIRoutes.add(to: router, content: content)
@@ -43,6 +64,7 @@ public final class APIServer: Sendable {
         quiet.logLevel = max(logger.logLevel, .warning)
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "sonde"),
             onServerRunning: { channel in
                 let a = channel.localAddress
@@ -75,11 +97,32 @@ public final class APIServer: Sendable {
         }
         self.group = group
         self.task = task
+        tail = content.pipeline?.tail
+        usesTLS = tls?.certificate != nil
         localAddress = bound
     }
 
-    /// Stops listening and waits (at most 5 s) for requests under way.
+    /// The listener's TLS settings: the dnstap listener's keys and meaning (`tls_certificate`, `tls_key`, `tls_ca`).
+    static func tlsConfiguration(_ c: SocketTLSConfiguration) throws -> TLSConfiguration {
+        guard let cert = c.certificate, let key = c.key else { throw SondeError("TLS needs both tls_certificate and tls_key") }
+        var tls: TLSConfiguration
+        do {
+            tls = .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        } catch {
+            throw SondeError("cannot read the TLS certificate \(cert) or key \(key): \(error)")
+        }
+        if let ca = c.ca {
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .file(ca)
+        }
+        return tls
+    }
+
+    /// Stops listening and waits (at most 5 s) for requests under way; event tails end first.
     public func stop() {
+        tail?.closeAll()
         let done = ConditionLock()
         let finished = LockedBox(false)
         let group = self.group, task = self.task

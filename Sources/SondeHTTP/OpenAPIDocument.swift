@@ -159,6 +159,51 @@ enum OpenAPIDocument {
                                 state: {type: string, enum: [running, gone]}
                               additionalProperties: {}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/v1/events:
+            get:
+              summary: The live event tail, as server-sent events.
+              description: >-
+                Every event after the global transforms (what outputs see before their own filters) that passes
+                `filter`, as `data: <the event's JSON line>`. Events a slow reader could not take are dropped for it
+                alone and reported as `event: dropped` with `{"dropped": N}`; the stream ends with `event: end`
+                (`{"reason": "limit|timeout|shutdown", "events": N, "dropped": N}`) after `limit` events or `timeout`
+                seconds, or when Sonde stops; without them it lasts until the client goes away (a comment every 10 s
+                keeps it open). At most 8 tails at once.
+              parameters:
+                - name: filter
+                  in: query
+                  description: A filter expression, as the filter transform's `where` (docs/transforms.md); all events when absent.
+                  schema: {type: string}
+                - name: limit
+                  in: query
+                  description: End the stream after this many events.
+                  schema: {type: integer, minimum: 1, maximum: 1000000}
+                - name: timeout
+                  in: query
+                  description: End the stream after this many seconds.
+                  schema: {type: number, minimum: 0, exclusiveMinimum: true, maximum: 86400}
+              responses:
+                "200":
+                  description: The stream of events (the schema describes one server-sent event, as before Open API 3.2).
+                  content:
+                    text/event-stream:
+                      schema:
+                        type: object
+                        required: [event, data]
+                        properties:
+                          event:
+                            type: string
+                            enum: [message, dropped, end]
+                            description: message (an event, its data the JSON line), dropped ({"dropped":N}) or end.
+                          data: {type: string}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "503":
+                  description: Too many tails open already.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Error"}
           /api/v1/reset:
             delete:
               summary: Starts the statistics again, for all traffic or one stream (Prometheus counters keep growing).
@@ -204,7 +249,7 @@ enum OpenAPIDocument {
                 application/json:
                   schema: {$ref: "#/components/schemas/Error"}
             NotFound:
-              description: No such stream.
+              description: No such stream (or no event tail on this listener).
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Error"}

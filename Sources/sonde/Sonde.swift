@@ -355,6 +355,9 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds between two lines of counters on standard error (default 60; 0 none).", valueName: "seconds"))
     var statsInterval: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Also write the line of counters to this file every --stats-interval, with its time (stats.log_file; rotation in the stats section).", valueName: "path"))
+    var statsFile: String?
+
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics on http://host:port/metrics.", valueName: "host:port"))
     var metricsListen: String?
 
@@ -383,6 +386,7 @@ struct Run: ParsableCommand {
             do { _ = try SocketEndpoint(metricsAddress: api) } catch { throw ValidationError("--api: \(error)") }
         }
         if let statsInterval, !(0...86_400).contains(statsInterval) { throw ValidationError("--stats-interval must be 0-86400 seconds") }
+        if let statsFile, statsFile.isEmpty { throw ValidationError("--stats-file needs a file's path") }
         if dnstap.isEmpty && dnstapConnect.isEmpty && capture.interface.isEmpty && options.config == nil
             && ProcessEnvironment.current["SONDE_CONFIG"] == nil
         {
@@ -423,6 +427,7 @@ struct Run: ParsableCommand {
         }
         try capture.apply(to: &configuration)
         if let statsInterval { configuration.statsInterval = statsInterval }
+        if let statsFile { configuration.stats.logFile = statsFile }
         if let metricsListen { configuration.metricsListen = try SocketEndpoint(metricsAddress: metricsListen) }
         if let api { configuration.api.listen = try SocketEndpoint(metricsAddress: api) }
         if apiDemo { configuration.api.demo = true }

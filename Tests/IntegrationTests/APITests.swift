@@ -127,11 +127,22 @@ final class APITests: XCTestCase {
         let st = which.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard which.status == 0, !st.isEmpty else { throw XCTSkip("schemathesis is not installed (pip install schemathesis; scripts/test.sh installs it)") }
         let s = try serve()
+        // The event tail streams until its client goes when no `timeout` is given: schemathesis reads an event stream
+        // until its request timeout, half a second here. A filter that does not parse is a 400, which the filter's
+        // schema (any string) cannot say.
+        let config = s.dir.appendingPathComponent("schemathesis.toml")
+        try """
+            [[operations]]
+            include-path = "/api/v1/events"
+            request-timeout = 0.5
+            checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "404", "503"]
+
+            """.write(to: config, atomically: true, encoding: .utf8)
         let r = try Integration.run(
             st,
             [
-                "run", "\(s.base)/openapi.yaml", "--url", s.base, "-H", "X-API-Key: \(Self.key)", "--checks", "all",
-                "--max-examples", "30", "--exclude-method", "DELETE",
+                "--config-file", config.path, "run", "\(s.base)/openapi.yaml", "--url", s.base, "-H", "X-API-Key: \(Self.key)",
+                "--checks", "all", "--max-examples", "30", "--exclude-method", "DELETE",
             ], timeout: 600)
         XCTAssertEqual(r.status, 0, String(r.stdout.suffix(4000)) + String(r.stderr.suffix(2000)))
         // The reset too, once the rest is done (it would empty the counters under the other checks).
@@ -140,6 +151,50 @@ final class APITests: XCTestCase {
             timeout: 300)
         XCTAssertEqual(reset.status, 0, String(reset.stdout.suffix(4000)) + String(reset.stderr.suffix(2000)))
         s.sonde.stop()
+    }
+
+    /// The API over HTTPS with a certificate openssl made, and the event tail through it: curl trusting the CA gets
+    /// the counters and the filtered events of a dnstap stream as server-sent events; plain HTTP gets nothing.
+    func testEventTailOverTLS() throws {
+        let replay = try Integration.tool("fstrm_replay", package: "fstrm-bin")
+        let file = try Integration.corpusFile("gen-sample.dnstap")
+        let dir = try Integration.temporaryDirectory()
+        try Integration.makeCertificates(in: dir)
+        let p = dir.path
+        let config = dir.appendingPathComponent("sonde.yaml")
+        try "api:\n  listen: 127.0.0.1:0\n  api_key: \(Self.key)\n  tls_certificate: \(p)/server.pem\n  tls_key: \(p)/server.key\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let sonde = try SondeRun(["--config", config.path, "--dnstap", "tcp://127.0.0.1:0", "--no-summary", "-f", "json"])
+        var base: String?
+        _ = sonde.background.wait(timeout: 10) {
+            base = sonde.background.stderr.split(separator: "\n").first { $0.contains("dashboard on https://") }
+                .flatMap { $0.split(separator: " ").first { $0.hasPrefix("https://") } }.map { String($0.dropLast()) }
+            return base != nil
+        }
+        let https = try XCTUnwrap(base, sonde.background.stderr)
+        let curl = ["-s", "--cacert", "\(p)/ca.pem", "-H", "X-API-Key: \(Self.key)"]
+        let counters = try Integration.run("/usr/bin/curl", curl + ["-f", "\(https)/api/v1/counters"])
+        XCTAssertEqual(counters.status, 0, counters.stderr)
+        XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(counters.stdout.utf8)) as? [String: Any], counters.stdout)
+        let plain = try Integration.run("/usr/bin/curl", ["-s", "-H", "X-API-Key: \(Self.key)", https.replacingOccurrences(of: "https://", with: "http://") + "/api/v1/counters"])
+        XCTAssertFalse(plain.status == 0 && plain.stdout.contains("messages"), "plain HTTP to the TLS listener: \(plain.stdout)")
+
+        // A tail of 20 responses, open before the stream is sent.
+        let tail = try Background("/usr/bin/curl", curl + ["-N", "\(https)/api/v1/events?filter=response&limit=20&timeout=30"])
+        XCTAssertTrue(sonde.background.wait(timeout: 10) { (try? Integration.run("/usr/bin/curl", curl + ["\(https)/metrics"]))?.stdout.contains("sonde_tail_subscribers 1") == true })
+        let r = try Integration.run(replay, ["-t", "protobuf:dnstap.Dnstap", "-r", file, "-a", "127.0.0.1", "-p", "\(sonde.port)"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(tail.wait(timeout: 30) { !tail.process.isRunning }, tail.stdout)
+        let blocks = tail.stdout.components(separatedBy: "\n\n").filter { !$0.isEmpty && !$0.hasPrefix(":") }
+        let events = blocks.filter { $0.hasPrefix("data: ") }.map { try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] }
+        XCTAssertEqual(events.count, 20, tail.stdout)
+        // The same lines as the json output wrote.
+        sonde.waitForEvents(Self.messages)
+        let written = Set(sonde.eventLines.map(String.init))
+        for b in blocks where b.hasPrefix("data: ") { XCTAssertTrue(written.contains(String(b.dropFirst(6))), b) }
+        XCTAssertTrue(events.allSatisfy { $0?["response"] as? Bool == true }, tail.stdout)
+        XCTAssertEqual(blocks.last, "event: end\ndata: {\"reason\":\"limit\",\"events\":20,\"dropped\":0}")
+        sonde.stop()
     }
 
     func testSondeTopInTmuxShowsTheAPIsNumbersAndAnswersKeys() throws {

@@ -32,7 +32,7 @@ final class CommandLineTests: XCTestCase {
         for option in [
             "--dnstap <url>", "--dnstap-connect <url>", "-f, --format <format>", "--tls-cert <file>", "--tls-key <file>",
             "--tls-ca <file>", "--allow <cidr>", "--max-connections <n>", "--max-frame-size <octets>",
-            "--idle-timeout <seconds>", "--stats-interval <seconds>", "--write-dnstap <file>", "--forward <url>", "--dnstap-identity <name>",
+            "--idle-timeout <seconds>", "--stats-interval <seconds>", "--stats-file <path>", "--write-dnstap <file>", "--forward <url>", "--dnstap-identity <name>",
             "-i, --interface <name>", "-p, --port <ports>", "--filter <expression>", "--no-promiscuous", "--fanout <n>",
             "--sample <a:b>", "--dedup <ms>", "--ring-block-size <octets>", "--ring-blocks <n>", "--ring-timeout <ms>",
             "--metrics-listen <host:port>", "--output <url>", "--log-level <level>", "--log-format <format>",
@@ -230,6 +230,67 @@ final class CommandLineTests: XCTestCase {
                 "bad.yaml:9:8: summary.top: must be a whole number between 0 and 1000, not -1",
                 "bad.yaml:10:9: summary.mode: unknown value \"sometimes\" (expected stderr, only, off)",
             ])
+    }
+
+    /// The statistics file's and the API's TLS keys: read into the configuration, and every wrong value said with
+    /// its place.
+    func testStatsFileAndAPITLSKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sonde-keys-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["cert.pem", "key.pem"] { try "-".write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        var good = SondeConfiguration()
+        var loader = ConfigurationLoader()
+        loader.apply(
+            yaml: """
+                stats:
+                  log_file: /var/log/sonde/stats.log
+                  log_max_size: 10M
+                  log_keep: 7
+                  log_window: interval
+                api:
+                  tls_certificate: \(dir.path)/cert.pem
+                  tls_key: \(dir.path)/key.pem
+                """, source: "good.yaml", to: &good)
+        XCTAssertEqual(loader.issues, [])
+        XCTAssertEqual(good.stats.logFile, "/var/log/sonde/stats.log")
+        XCTAssertEqual(good.stats.logMaxSize, 10 << 20)
+        XCTAssertEqual(good.stats.logKeep, 7)
+        XCTAssertEqual(good.stats.logWindow, .interval)
+        XCTAssertEqual(good.api.tls.certificate, "\(dir.path)/cert.pem")
+        XCTAssertEqual(good.api.tls.key, "\(dir.path)/key.pem")
+
+        var bad = SondeConfiguration()
+        loader = ConfigurationLoader()
+        loader.apply(
+            yaml: """
+                stats:
+                  log_file: ""
+                  log_max_size: 1K
+                  log_keep: -1
+                  log_window: hourly
+                api:
+                  tls_certificate: \(dir.path)/missing.pem
+                  tls_verify: false
+                """, source: "bad.yaml", to: &bad)
+        XCTAssertEqual(
+            loader.issues.map(\.description),
+            [
+                "bad.yaml:2:13: stats.log_file: must be a file's path",
+                "bad.yaml:3:17: stats.log_max_size: must be a size between 4096 and 1099511627776 octets (512K, 100M, 2G), not 1K",
+                "bad.yaml:4:13: stats.log_keep: must be a whole number between 0 and 100000, not -1",
+                "bad.yaml:5:15: stats.log_window: unknown value \"hourly\" (expected cumulative, interval)",
+                "bad.yaml:7:20: api.tls_certificate: cannot read \(dir.path)/missing.pem: \(try Self.readError(dir.path + "/missing.pem"))",
+                "bad.yaml:8:3: api.tls_verify: unknown key (expected listen, api_key, api_key_file, user, password, password_file, demo, tls_certificate, tls_key, tls_ca)",
+                "bad.yaml:7:3: api: HTTPS needs both tls_certificate and tls_key",
+            ])
+        let run = try Run.parse(["--dnstap", "tcp://127.0.0.1:0", "--stats-file", "/tmp/stats.log"])
+        XCTAssertEqual(try run.resolvedConfiguration(environment: [:]).stats.logFile, "/tmp/stats.log")
+    }
+
+    static func readError(_ path: String) throws -> String {
+        do { _ = try FileBytes.read(path) } catch { return "\(error)" }
+        return ""
     }
 
     func testBrokenYAMLAndUnknownVariablesAreErrors() throws {

@@ -113,9 +113,19 @@ public struct ConfigurationLoader {
                 if let p = secret(value, path, file: true) { api.password = p }
             case "demo":
                 if let b = bool(value, path) { api.demo = b }
+            case "tls_certificate", "tls_key", "tls_ca":
+                guard let file = string(value, path) else { break }
+                // Read now, so `sonde config check` says what is wrong before a run would.
+                do { _ = try FileBytes.read(file, limit: 1 << 20) } catch { issue(value, path, "cannot read \(file): \(error)") }
+                applyTLS(key, value, path, &api.tls)
             default:
-                issue(keyNode, path, "unknown key (expected listen, api_key, api_key_file, user, password, password_file, demo)")
+                issue(keyNode, path, "unknown key (expected listen, api_key, api_key_file, user, password, password_file, demo, tls_certificate, tls_key, tls_ca)")
             }
+        }
+        if (api.tls.certificate == nil) != (api.tls.key == nil) {
+            issue(node, "api", "HTTPS needs both tls_certificate and tls_key")
+        } else if api.tls.ca != nil && api.tls.certificate == nil {
+            issue(node, "api", "tls_ca (client certificates) needs tls_certificate and tls_key")
         }
     }
 
@@ -135,8 +145,15 @@ public struct ConfigurationLoader {
             case "max_streams": if let n = int(value, path, 0...4096) { stats.maxStreams = n }
             case "interval": if let n = int(value, path, 1...86_400) { stats.interval = n }
             case "intervals_kept": if let n = int(value, path, 1...1440) { stats.intervalsKept = n }
+            case "log_file":
+                if let s = string(value, path) {
+                    if s.isEmpty { issue(value, path, "must be a file's path") } else { stats.logFile = s }
+                }
+            case "log_max_size": if let n = size(value, path, 4096...(1 << 40)) { stats.logMaxSize = n }
+            case "log_keep": if let n = int(value, path, 0...100_000) { stats.logKeep = n }
+            case "log_window": if let w: PeriodicLine.Window = choice(value, path) { stats.logWindow = w }
             default:
-                issue(keyNode, path, "unknown key (expected enabled, detail, top, stream_top, max_streams, interval, intervals_kept)")
+                issue(keyNode, path, "unknown key (expected enabled, detail, top, stream_top, max_streams, interval, intervals_kept, log_file, log_max_size, log_keep, log_window)")
             }
         }
     }
@@ -398,6 +415,17 @@ public struct ConfigurationLoader {
             let text: String
             if case .scalar(let s) = node { text = s.string } else { text = "a collection" }
             issue(node, path, "must be a whole number between \(range.lowerBound) and \(range.upperBound), not \(text)")
+            return nil
+        }
+        return v
+    }
+
+    /// A size: `512K`, `100M`, `2G` or a number of octets.
+    private mutating func size(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
+        guard case .scalar(let s) = node, let v = SettingParsers.size(s.string), range.contains(v) else {
+            let text: String
+            if case .scalar(let s) = node { text = s.string } else { text = "a collection" }
+            issue(node, path, "must be a size between \(range.lowerBound) and \(range.upperBound) octets (512K, 100M, 2G), not \(text)")
             return nil
         }
         return v

@@ -41,6 +41,9 @@ public enum ConfigurationReference {
           password: <none>           #                                   env SONDE_API_PASSWORD
           password_file: <none>
           demo: false                # serve without credentials
+          tls_certificate: <none>    # HTTPS: the certificate chain (PEM), with tls_key; plain HTTP without them
+          tls_key: <none>            # its private key (PEM)
+          tls_ca: <none>             # a CA (PEM): clients must present a certificate it signed
 
         # `sonde run`: the live statistics (always kept; the API, /metrics and the dashboard show them). Memory
         # is fixed by these sizes whatever the traffic (docs/statistics.md).
@@ -54,6 +57,10 @@ public enum ConfigurationReference {
           max_streams: 64            # streams (dnstap identities, capture points) counted apart; later ones only in the totals
           interval: 60               # seconds per interval (window=current, last)
           intervals_kept: 5          # complete intervals kept (window=last:N)
+          log_file: <none>           # the stats_interval line also to this file, with its time    flag --stats-file
+          log_max_size: <none>       # rotate before the file would pass this size (512K, 100M), as the file output
+          log_keep: 0                # rotated files kept, the newest (0: all)
+          log_window: cumulative     # cumulative (counts since start) | interval (counts of the last interval)
 
         # `sonde run`: push the statistics to a statsd server over UDP (counters as their growth, |c; rates,
         # estimates and percentiles as gauges, |g), as dnsmonster does.                    flag --statsd host:port

@@ -150,6 +150,9 @@ public struct APIConfiguration: Sendable, Equatable {
     public var password: String?
     /// Serve without credentials (a demo); otherwise Sonde refuses to start without them.
     public var demo = false
+    /// HTTPS: the certificate chain and key (PEM), and a CA whose certificates clients must present (the dnstap
+    /// listener's keys: `tls_certificate`, `tls_key`, `tls_ca`).
+    public var tls = SocketTLSConfiguration()
 
     public init() {}
 }
@@ -169,6 +172,13 @@ public struct StatsConfiguration: Sendable, Equatable {
     /// Seconds per interval, and how many past intervals are kept.
     public var interval = 60
     public var intervalsKept = 5
+    /// The periodic line (`stats_interval`) also to this file, one line per interval with its time, rotated like
+    /// the file output's files: before it would pass `logMaxSize`, keeping the newest `logKeep` (0: all).
+    public var logFile: String?
+    public var logMaxSize: Int?
+    public var logKeep = 0
+    /// The file's counts since start, or of the last interval only.
+    public var logWindow: PeriodicLine.Window = .cumulative
 
     public init() {}
 }

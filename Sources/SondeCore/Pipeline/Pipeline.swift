@@ -47,13 +47,16 @@ public final class Pipeline: Sendable {
     /// Counts every event that enters, before any transform (live statistics and the end-of-run report), when
     /// wanted: each producer into its own shard, so producers never wait for each other.
     public let stats: StatsStore?
+    /// The live event tail of the API: the events after the global transforms, to whoever subscribes.
+    public let tail: EventTail
     let eventCounter = ManagedAtomic<UInt64>(0)
 
-    public init(global: [Stage], outputs: [Output], reloads: ReloadHub, stats: StatsStore?) {
+    public init(global: [Stage], outputs: [Output], reloads: ReloadHub, stats: StatsStore?, tail: EventTail = EventTail()) {
         self.global = global
         self.outputs = outputs
         self.reloads = reloads
         self.stats = stats
+        self.tail = tail
     }
 
     /// Events that entered the pipeline.
@@ -98,6 +101,8 @@ public final class PipelineProducer {
     let globalScratch = RowScratch()
     let routes: [Route]
     let stats: StatsShard?
+    /// Made when someone first tails the events through this producer.
+    var tailRoute: TailRoute?
 
     init(_ pipeline: Pipeline) {
         self.pipeline = pipeline
@@ -121,6 +126,11 @@ public final class PipelineProducer {
                 if rows.count != before {
                     pipeline.global[i].droppedCounter.wrappingIncrement(by: UInt64(before - rows.count), ordering: .relaxed)
                 }
+            }
+            // What outputs see before their own filters; one atomic load when nobody tails.
+            if pipeline.tail.isActive {
+                if tailRoute == nil { tailRoute = TailRoute() }
+                tailRoute.unsafelyUnwrapped.run(rows, tail: pipeline.tail)
             }
             for route in routes { route.run(rows) }
         }

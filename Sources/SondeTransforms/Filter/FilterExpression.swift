@@ -192,3 +192,6 @@ enum FilterIdentity {
         return e.pointee.dnstap.identity.bytes(in: e.pointee.dnstapFrame(m))
     }
 }
+
+/// The API's event tail takes the same expressions (`GET /api/v1/events?filter=`).
+extension FilterExpression: EventPredicate {}
