@@ -507,9 +507,9 @@ struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A live terminal view of a running Sonde (through its API): rates, rcodes, latency, drops, top tables.",
         discussion: """
-            Keys: t or Tab next table, T previous, s next stream, r reset (asks), q quit. The API key comes from
-            SONDE_API_KEY or --key-file (never a flag: ps shows flags); Basic credentials from --user and
-            SONDE_API_PASSWORD. With --interface or --dnstap it runs its own capture or dnstap listener (a child
+            Keys: t or Tab next table, T previous, s next stream, r reset (asks), q quit. The API key comes from \
+            SONDE_API_KEY or --key-file (never a flag: ps shows flags); Basic credentials from --user and \
+            SONDE_API_PASSWORD. With --interface or --dnstap it runs its own capture or dnstap listener (a child \
             `sonde run`) and shows that: `sonde top -i eth0`, `sonde top --dnstap tcp://0.0.0.0:6000`.
             """)
 
