@@ -63,8 +63,8 @@ final class StatisticsTests: XCTestCase {
         }
     }
 
-    func add(_ key: UInt64, to s: inout SpaceSaving) {
-        s.add(hash: HyperLogLog.mix(key &+ 1)) { b in
+    func add(_ key: UInt64, value: UInt64 = 1, to s: inout SpaceSaving) {
+        s.add(hash: HyperLogLog.mix(key &+ 1), value: value) { b in
             b.storeBytes(of: key.bigEndian, as: UInt64.self)
             return 8
         }
@@ -130,6 +130,46 @@ final class StatisticsTests: XCTestCase {
             XCTAssertLessThanOrEqual(e.value - truth, e.error)
         }
         XCTAssertEqual(a.total, 200_000)
+    }
+
+    func testTheLazyHeapKeepsEveryInvariantAfterEachAddition() {
+        // Few counters, many keys and weighted values (octets by client), so take-overs, additions to held keys
+        // deep in the heap and stale roots all happen; after every addition: each unheld key's count is within
+        // its filter counter, no filter counter exceeds the true smallest counter (which a stale root would break
+        // at the next take-over), held counts are within their errors, and the table sums to at most N.
+        var s = SpaceSaving(capacity: 16, keySize: 8)
+        var exact: [UInt64: UInt64] = [:]
+        var r = Seeded(state: 11)
+        var n: UInt64 = 0
+        for (i, k) in zipfStream(count: 20_000, universe: 300, seed: 4).enumerated() {
+            let value = 1 + r.next() % 200
+            add(k, value: value, to: &s)
+            exact[k, default: 0] += value
+            n += value
+            guard i % 7 == 0 || i > 19_900 else { continue }
+            let st = s.storage
+            var held: [UInt64: Int] = [:]
+            var smallest = UInt64.max, sum: UInt64 = 0
+            for slot in 0..<st.used {
+                held[st.hashes[slot]] = slot
+                smallest = min(smallest, st.values[slot])
+                sum += st.values[slot]
+            }
+            XCTAssertLessThanOrEqual(sum, n)
+            for (k, truth) in exact {
+                let h = HyperLogLog.mix(k &+ 1)
+                if let slot = held[h] {
+                    XCTAssertGreaterThanOrEqual(st.values[slot], truth)
+                    XCTAssertLessThanOrEqual(st.values[slot] - truth, st.errors[slot])
+                } else {
+                    XCTAssertLessThanOrEqual(truth, st.filter[st.filterIndex(h)], "key \(k) after \(i) additions")
+                }
+            }
+            if st.used == st.capacity {
+                for f in 0..<st.filterCount { XCTAssertLessThanOrEqual(st.filter[f], smallest) }
+                XCTAssertEqual(st.minimum(), smallest)
+            }
+        }
     }
 
     func testMaxModeKeepsTheLargestValues() {

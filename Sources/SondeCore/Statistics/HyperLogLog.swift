@@ -12,35 +12,77 @@ import Glibc
 public struct HyperLogLog: Sendable {
     /// Registers are addressed by the hash's top `precision` bits.
     public let precision: Int
-    @usableFromInline var registers: [UInt8]
+    /// The registers, one octet each, in one block reached through a pointer (copied on write as a whole): an
+    /// array's uniqueness check on every addition costs more than the addition.
+    @usableFromInline var storage: Registers
+
+    @usableFromInline
+    final class Registers: @unchecked Sendable {
+        @usableFromInline let count: Int
+        @usableFromInline let bytes: UnsafeMutablePointer<UInt8>
+        init(count: Int) {
+            self.count = count
+            bytes = .allocate(capacity: count)
+            bytes.initialize(repeating: 0, count: count)
+        }
+        deinit { bytes.deallocate() }
+        @usableFromInline
+        func copy() -> Registers {
+            let c = Registers(count: count)
+            c.bytes.update(from: bytes, count: count)
+            return c
+        }
+    }
 
     /// An empty estimate with 2^precision registers (4...18).
     public init(precision: Int = 14) {
         self.precision = min(max(precision, 4), 18)
-        registers = [UInt8](repeating: 0, count: 1 << self.precision)
+        storage = Registers(count: 1 << self.precision)
     }
+
+    /// The registers, for reading.
+    var registers: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.bytes, count: storage.count) }
 
     /// Adds a value by its 64-bit hash (which must be well mixed: see ``mix(_:)``).
     @inlinable @inline(__always)
     public mutating func add(hash: UInt64) {
+        makeUnique()
+        addInPlace(hash: hash)
+    }
+
+    /// Makes the registers this value's own (copied if shared), so ``addInPlace(hash:)`` may follow.
+    @inlinable @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// ``add(hash:)`` without the uniqueness check, once ``makeUnique()`` was called (the statistics call it once
+    /// per batch).
+    @inlinable @inline(__always)
+    func addInPlace(hash: UInt64) {
         let index = Int(truncatingIfNeeded: hash >> UInt64(64 - precision))
         // The rank: leading zeros of the remaining bits, plus one (a sentinel bit bounds it).
         let rest = (hash << UInt64(precision)) | (1 << UInt64(precision - 1))
         let rank = UInt8(rest.leadingZeroBitCount + 1)
-        registers.withUnsafeMutableBufferPointer { r in
-            if rank > r[index] { r[index] = rank }
-        }
+        let r = storage.bytes
+        if rank > r[index] { r[index] = rank }
     }
 
     /// Folds another estimate of the same precision into this one.
     public mutating func merge(_ other: HyperLogLog) {
         precondition(other.precision == precision)
-        for i in registers.indices where other.registers[i] > registers[i] { registers[i] = other.registers[i] }
+        makeUnique()
+        let r = storage.bytes, o = other.storage.bytes
+        for i in 0..<storage.count where o[i] > r[i] { r[i] = o[i] }
     }
 
     /// Forgets everything.
     public mutating func reset() {
-        for i in registers.indices { registers[i] = 0 }
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = Registers(count: storage.count)
+            return
+        }
+        storage.bytes.update(repeating: 0, count: storage.count)
     }
 
     /// The estimated number of distinct values.

@@ -3,8 +3,10 @@
 ///
 /// It keeps `capacity` counters. A key already counted adds to its counter. A new key first adds to one of a few
 /// thousand filter counters chosen by its hash (α); it takes over the smallest counter (μ) only once α plus its
-/// value reaches μ, starting from α + value with α as its possible overestimate (`error`), and the key it
-/// replaces leaves its count in its own filter counter. Plain Space-Saving replaces the smallest counter for every
+/// value exceeds μ, starting from α + value with α as its possible overestimate (`error`), and the key it
+/// replaces leaves its count in its own filter counter. (Homem and Carvalho admit at α + value ≥ μ; above μ keeps
+/// every bound below, since α still never exceeds μ, and under a flood of keys of equal counts it takes over a
+/// counter a third as often: ties no longer churn the table.) Plain Space-Saving replaces the smallest counter for every
 /// new key, which under a random-subdomain flood (every name new) means a heap update per event; the filter
 /// turns most of those into one addition. The bounds are Space-Saving's: every unheld key was counted at most
 /// its α ≤ μ times, and the held counters never add up to more than the N of all values (a replacement adds at
@@ -15,7 +17,8 @@
 ///
 /// Keys are identified by their 64-bit hash (two keys that collide are counted together, with probability
 /// about capacity / 2^64); their bytes (at most `keySize`, a name's wire form or an address) are copied only
-/// when a key enters the table. Counters sit in a min-heap, so an update costs O(log capacity). Everything lives
+/// when a key enters the table. Counters sit in a lazily kept min-heap (see ``Storage/heapValues``): a held key's
+/// update costs O(1), a take-over O(log capacity). Everything lives
 /// in one allocation made up front and reached through pointers (this runs several times per event, and arrays'
 /// uniqueness and bounds checks cost more than the work); the value is copied on write as a whole. Written by
 /// hand: no available package keeps heavy hitters.
@@ -41,6 +44,19 @@ public struct SpaceSaving: Sendable {
     @inlinable
     public mutating func add(hash: UInt64, value: UInt64 = 1, key: (UnsafeMutableRawBufferPointer) -> Int) {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.add(hash: hash, value: value, key: key)
+    }
+
+    /// Makes the table's memory this value's own (copied if shared), so ``addInPlace(hash:value:key:)`` may follow.
+    @inlinable @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// ``add(hash:value:key:)`` without the uniqueness check, once ``makeUnique()`` was called (the statistics call
+    /// it once per batch, not for each of the nine tables an event may touch).
+    @inlinable @inline(__always)
+    func addInPlace(hash: UInt64, value: UInt64 = 1, key: (UnsafeMutableRawBufferPointer) -> Int) {
         storage.add(hash: hash, value: value, key: key)
     }
 
@@ -117,9 +133,7 @@ public struct SpaceSaving: Sendable {
                 buffer.baseAddress!.copyMemory(from: side.keys + c.4 * side.keySize, byteCount: n)
                 return n
             }
-            out.heap[slot] = Int32(slot)
-            out.position[slot] = Int32(slot)
-            out.siftUp(slot)
+            out.push(slot)
         }
         storage = out
     }
@@ -158,12 +172,28 @@ public struct SpaceSaving: Sendable {
         @usableFromInline let filterCount: Int
         @usableFromInline let keyLengths: UnsafeMutablePointer<UInt16>
         @usableFromInline let keys: UnsafeMutablePointer<UInt8>
-        /// Slots ordered by value, smallest first, and each slot's place in it.
-        @usableFromInline let heap: UnsafeMutablePointer<Int32>
-        @usableFromInline let position: UnsafeMutablePointer<Int32>
-        /// Open addressing, linear probing: slot + 1, 0 for empty.
-        @usableFromInline let table: UnsafeMutablePointer<Int32>
+        /// A min-heap of slots, kept lazily: each slot sits there with the value it had when last placed
+        /// (`heapValues`, in heap order, never above its value now). A held key's addition only changes
+        /// `values` — no sift per event; the root is brought up to date (and sifted) when the minimum is asked
+        /// for, until it is current, which makes it the true minimum: its value equals the least placed value,
+        /// which no value is below. Each sift there is paid for by earlier additions, so this never does more
+        /// work than an eager heap and, with keys counted many times between take-overs, far less.
+        @usableFromInline let heapValues: UnsafeMutablePointer<UInt64>
+        @usableFromInline let heapSlots: UnsafeMutablePointer<Int32>
+        /// Open addressing, linear probing, each entry the key's hash with its slot + 1 (0: empty), so a probe
+        /// reads one array.
+        @usableFromInline let table: UnsafeMutablePointer<TableEntry>
         @usableFromInline let mask: Int
+
+        @usableFromInline
+        struct TableEntry {
+            @usableFromInline var hash: UInt64
+            @usableFromInline var slot: Int32
+            @inlinable init(hash: UInt64, slot: Int32) {
+                self.hash = hash
+                self.slot = slot
+            }
+        }
 
         init(capacity: Int, keySize: Int, mode: Mode) {
             self.capacity = capacity
@@ -172,10 +202,12 @@ public struct SpaceSaving: Sendable {
             var size = 16
             while size < capacity * 2 { size <<= 1 }
             mask = size - 1
-            // Four filter counters per table entry (a power of two). Under a flood of new keys about half of them
-            // still take over a counter with four, a quarter with sixteen (simulated), but sixteen measured no
-            // faster here: the larger filters leave the caches (nine tables per stats).
-            filterCount = mode == .sum ? size * 2 : 0
+            // Eight filter counters per table entry (a power of two). Simulated on a million names seen twice each
+            // (a flood's query and response) and on clients seen five times each, take-overs per addition: 40% and
+            // 82% with four filter counters and admission at α + v ≥ μ; 12% and 23% with admission only above μ;
+            // 6% and about 12% with eight. Measured with the flood of `Benchmarks/stats.sh`, sixteen were no faster
+            // than eight (the filters leave the caches: nine tables per stats).
+            filterCount = mode == .sum ? size * 4 : 0
             header = .allocate(capacity: 2)
             header.initialize(repeating: 0, count: 2)
             values = .allocate(capacity: capacity)
@@ -184,8 +216,8 @@ public struct SpaceSaving: Sendable {
             filter = .allocate(capacity: Swift.max(filterCount, 1))
             keyLengths = .allocate(capacity: capacity)
             keys = .allocate(capacity: capacity * keySize)
-            heap = .allocate(capacity: capacity)
-            position = .allocate(capacity: capacity)
+            heapValues = .allocate(capacity: capacity)
+            heapSlots = .allocate(capacity: capacity)
             table = .allocate(capacity: size)
             values.initialize(repeating: 0, count: capacity)
             errors.initialize(repeating: 0, count: capacity)
@@ -193,16 +225,17 @@ public struct SpaceSaving: Sendable {
             filter.initialize(repeating: 0, count: Swift.max(filterCount, 1))
             keyLengths.initialize(repeating: 0, count: capacity)
             keys.initialize(repeating: 0, count: capacity * keySize)
-            heap.initialize(repeating: 0, count: capacity)
-            position.initialize(repeating: 0, count: capacity)
-            table.initialize(repeating: 0, count: size)
+            heapValues.initialize(repeating: 0, count: capacity)
+            heapSlots.initialize(repeating: 0, count: capacity)
+            table.initialize(repeating: TableEntry(hash: 0, slot: 0), count: size)
         }
 
         deinit {
-            for p in [header, values, errors, hashes, filter] { p.deallocate() }
+            for p in [header, values, errors, hashes, filter, heapValues] { p.deallocate() }
             keyLengths.deallocate()
             keys.deallocate()
-            for p in [heap, position, table] { p.deallocate() }
+            heapSlots.deallocate()
+            table.deallocate()
         }
 
         @usableFromInline
@@ -216,8 +249,8 @@ public struct SpaceSaving: Sendable {
             c.filter.update(from: filter, count: Swift.max(filterCount, 1))
             c.keyLengths.update(from: keyLengths, count: capacity)
             c.keys.update(from: keys, count: capacity * keySize)
-            c.heap.update(from: heap, count: capacity)
-            c.position.update(from: position, count: capacity)
+            c.heapValues.update(from: heapValues, count: capacity)
+            c.heapSlots.update(from: heapSlots, count: capacity)
             c.table.update(from: table, count: mask + 1)
             return c
         }
@@ -225,7 +258,7 @@ public struct SpaceSaving: Sendable {
         func reset() {
             used = 0
             total = 0
-            table.update(repeating: 0, count: mask + 1)
+            table.update(repeating: TableEntry(hash: 0, slot: 0), count: mask + 1)
             filter.update(repeating: 0, count: Swift.max(filterCount, 1))
         }
 
@@ -233,30 +266,23 @@ public struct SpaceSaving: Sendable {
         func add(hash: UInt64, value: UInt64, key: (UnsafeMutableRawBufferPointer) -> Int) {
             total &+= value
             if let slot = find(hash) {
-                let old = values[slot]
-                let new = mode == .sum ? old &+ value : Swift.max(old, value)
-                if new != old {
-                    values[slot] = new
-                    siftDown(Int(position[slot]))
-                }
+                values[slot] = mode == .sum ? values[slot] &+ value : Swift.max(values[slot], value)
                 return
             }
             if used < capacity {
                 let slot = used
                 used += 1
                 store(slot, hash: hash, value: value, error: 0, key: key)
-                heap[slot] = Int32(slot)
-                position[slot] = Int32(slot)
-                siftUp(slot)
+                push(slot)
                 return
             }
-            let slot = Int(heap[0])
-            let floor = values[slot]
+            let floor = minimum()
+            let slot = Int(heapSlots[0])
             var error: UInt64 = 0
             if mode == .sum {
                 let f = filterIndex(hash)
                 error = filter[f]
-                guard error &+ value >= floor else {
+                guard error &+ value > floor else {
                     filter[f] = error &+ value
                     return
                 }
@@ -268,7 +294,19 @@ public struct SpaceSaving: Sendable {
             }
             remove(hashes[slot])
             store(slot, hash: hash, value: error &+ value, error: error, key: key)
+            heapValues[0] = error &+ value
             siftDown(0)
+        }
+
+        /// The least value held (the table must be full): the heap's root, brought up to date first.
+        @inlinable @inline(__always)
+        func minimum() -> UInt64 {
+            while true {
+                let current = values[Int(heapSlots[0])]
+                if heapValues[0] == current { return current }
+                heapValues[0] = current
+                siftDown(0)
+            }
         }
 
         @inlinable @inline(__always)
@@ -282,17 +320,17 @@ public struct SpaceSaving: Sendable {
             let n = key(UnsafeMutableRawBufferPointer(start: keys + slot * keySize, count: keySize))
             keyLengths[slot] = UInt16(Swift.min(Swift.max(n, 0), keySize))
             var i = Int(truncatingIfNeeded: hash) & mask
-            while table[i] != 0 { i = (i &+ 1) & mask }
-            table[i] = Int32(slot + 1)
+            while table[i].slot != 0 { i = (i &+ 1) & mask }
+            table[i] = TableEntry(hash: hash, slot: Int32(slot + 1))
         }
 
-        @inlinable
+        @inlinable @inline(__always)
         func find(_ hash: UInt64) -> Int? {
             var i = Int(truncatingIfNeeded: hash) & mask
             while true {
-                let s = table[i]
-                if s == 0 { return nil }
-                if hashes[Int(s) - 1] == hash { return Int(s) - 1 }
+                let e = table[i]
+                if e.slot == 0 { return nil }
+                if e.hash == hash { return Int(e.slot) - 1 }
                 i = (i &+ 1) & mask
             }
         }
@@ -301,12 +339,12 @@ public struct SpaceSaving: Sendable {
         @usableFromInline
         func remove(_ hash: UInt64) {
             var i = Int(truncatingIfNeeded: hash) & mask
-            while table[i] != 0 && hashes[Int(table[i]) - 1] != hash { i = (i &+ 1) & mask }
-            guard table[i] != 0 else { return }
+            while table[i].slot != 0 && table[i].hash != hash { i = (i &+ 1) & mask }
+            guard table[i].slot != 0 else { return }
             var hole = i
             var j = (i &+ 1) & mask
-            while table[j] != 0 {
-                let home = Int(truncatingIfNeeded: hashes[Int(table[j]) - 1]) & mask
+            while table[j].slot != 0 {
+                let home = Int(truncatingIfNeeded: table[j].hash) & mask
                 // Move j into the hole when its home is not between the hole and j (cyclically).
                 let between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
                 if !between {
@@ -315,51 +353,50 @@ public struct SpaceSaving: Sendable {
                 }
                 j = (j &+ 1) & mask
             }
-            table[hole] = 0
+            table[hole] = TableEntry(hash: 0, slot: 0)
         }
 
+        /// Places a new slot (the last of the heap) by its value.
         @usableFromInline
-        func siftUp(_ start: Int) {
-            var i = start
-            let moving = heap[i]
-            let value = values[Int(moving)]
+        func push(_ slot: Int) {
+            let value = values[slot]
+            var i = used - 1
             while i > 0 {
                 let parent = (i - 1) / 2
-                let up = heap[parent]
-                guard value < values[Int(up)] else { break }
-                heap[i] = up
-                position[Int(up)] = Int32(i)
+                guard value < heapValues[parent] else { break }
+                heapValues[i] = heapValues[parent]
+                heapSlots[i] = heapSlots[parent]
                 i = parent
             }
-            heap[i] = moving
-            position[Int(moving)] = Int32(i)
+            heapValues[i] = value
+            heapSlots[i] = Int32(slot)
         }
 
         @usableFromInline
         func siftDown(_ start: Int) {
             var i = start
-            let moving = heap[i]
-            let value = values[Int(moving)]
+            let moving = heapSlots[i]
+            let value = heapValues[i]
+            let n = used
             while true {
                 let l = 2 &* i &+ 1, r = l &+ 1
-                guard l < used else { break }
+                guard l < n else { break }
                 var child = l
-                var childValue = values[Int(heap[l])]
-                if r < used {
-                    let rv = values[Int(heap[r])]
+                var childValue = heapValues[l]
+                if r < n {
+                    let rv = heapValues[r]
                     if rv < childValue {
                         child = r
                         childValue = rv
                     }
                 }
                 guard childValue < value else { break }
-                let down = heap[child]
-                heap[i] = down
-                position[Int(down)] = Int32(i)
+                heapValues[i] = childValue
+                heapSlots[i] = heapSlots[child]
                 i = child
             }
-            heap[i] = moving
-            position[Int(moving)] = Int32(i)
+            heapValues[i] = value
+            heapSlots[i] = moving
         }
     }
 }

@@ -138,6 +138,8 @@ public final class StatsShard: @unchecked Sendable {
 
     /// Every event of `batch` into its stream's stats.
     func addToStreams(_ batch: borrowing EventBatch, _ cursor: inout StreamCursor, _ defaultStream: String) {
+        // The boxes made unique in this batch (a reader may have taken a copy since the last one).
+        var unique: [ObjectIdentifier] = []
         batch.forEachInPlace { e, m in
             let stream = cursor.name(e, m, defaultStream)
             let box: StreamBox
@@ -152,6 +154,11 @@ public final class StatsShard: @unchecked Sendable {
                 streams[stream] = box
                 streamOrder.append(stream)
                 lastBox = (stream, box)
+            }
+            let id = ObjectIdentifier(box)
+            if unique.last != id && !unique.contains(id) {
+                box.stats.makeUnique()
+                unique.append(id)
             }
             add(e, m, &box.stats)
         }
@@ -174,6 +181,7 @@ public final class StatsShard: @unchecked Sendable {
 
     /// Every event of `batch` into `s` (one exclusive access to `s` for the whole batch).
     func addAll(_ batch: borrowing EventBatch, to s: inout StreamStats) {
+        s.makeUnique()
         batch.forEachInPlace { e, m in add(e, m, &s) }
     }
 
@@ -207,9 +215,9 @@ public final class StatsShard: @unchecked Sendable {
         let size = UInt64(m.count)
         let client = StreamStats.client(e, response: response)
         let clientHash = StreamStats.hash(client)
-        s.clients.add(hash: clientHash)
+        s.clients.addInPlace(hash: clientHash)
         let detail = store.detail
-        if detail { s.topClientBytes.add(hash: clientHash, value: size) { StreamStats.writeKey(client, $0) } }
+        if detail { s.topClientBytes.addInPlace(hash: clientHash, value: size) { StreamStats.writeKey(client, $0) } }
         let rcode = Int(l.rcode)
         if response {
             s.counters.responses &+= 1
@@ -226,26 +234,26 @@ public final class StatsShard: @unchecked Sendable {
             s.counters.queries &+= 1
             s.counters.bytesIn &+= size
             if l.hasQuestion { s.counters.countQtype(l.qtype) }
-            if detail { s.topClients.add(hash: clientHash) { StreamStats.writeKey(client, $0) } }
+            if detail { s.topClients.addInPlace(hash: clientHash) { StreamStats.writeKey(client, $0) } }
         }
         guard l.hasQuestion else { return }
         let nameHash = HyperLogLog.mix(l.qnameHash)
-        s.names.add(hash: nameHash)
+        s.names.addInPlace(hash: nameHash)
         let offset = Int(l.questionOffset)
         let writeName: (UnsafeMutableRawBufferPointer) -> Int = { b in
             DomainName.copyFoldedWire(m, at: offset, into: b.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
-        s.topNames.add(hash: nameHash, key: writeName)
+        s.topNames.addInPlace(hash: nameHash, key: writeName)
         guard detail else { return }
         if response {
             switch rcode {
-            case 3: s.topNXDomain.add(hash: nameHash, key: writeName)
-            case 2: s.topServfail.add(hash: nameHash, key: writeName)
-            case 5: s.topRefused.add(hash: nameHash, key: writeName)
+            case 3: s.topNXDomain.addInPlace(hash: nameHash, key: writeName)
+            case 2: s.topServfail.addInPlace(hash: nameHash, key: writeName)
+            case 5: s.topRefused.addInPlace(hash: nameHash, key: writeName)
             default: break
             }
             if e.pointee.latency >= 0 {
-                s.slowest.add(hash: nameHash, value: UInt64(max(e.pointee.latency / 1000, 1)), key: writeName)
+                s.slowest.addInPlace(hash: nameHash, value: UInt64(max(e.pointee.latency / 1000, 1)), key: writeName)
             }
         } else {
             addSuffixes(m, offset, &s)
@@ -273,7 +281,7 @@ public final class StatsShard: @unchecked Sendable {
                     guard count > 0 && count <= labels else { return }
                     let from = Int(starts[labels - count])
                     let h = Self.hashBytes(wire + from, n - from)
-                    table.add(hash: h) { b in
+                    table.addInPlace(hash: h) { b in
                         b.copyMemory(from: UnsafeRawBufferPointer(start: wire + from, count: n - from))
                         return n - from
                     }

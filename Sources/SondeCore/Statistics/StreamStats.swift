@@ -61,6 +61,23 @@ public struct StreamStats: Sendable {
         lastEvent = max(lastEvent, other.lastEvent)
     }
 
+    /// Makes every estimate and table this value's own (copied if a reader shares them), once per batch: the
+    /// additions that follow skip the check (``SpaceSaving/addInPlace(hash:value:key:)``).
+    @inline(__always)
+    mutating func makeUnique() {
+        clients.makeUnique()
+        names.makeUnique()
+        topNames.makeUnique()
+        topNXDomain.makeUnique()
+        topServfail.makeUnique()
+        topRefused.makeUnique()
+        topTLDs.makeUnique()
+        topRegistered.makeUnique()
+        topClients.makeUnique()
+        topClientBytes.makeUnique()
+        slowest.makeUnique()
+    }
+
     /// A copy with the same capacities and nothing counted.
     public func emptied() -> StreamStats {
         var s = self
