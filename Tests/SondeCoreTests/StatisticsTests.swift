@@ -307,6 +307,69 @@ final class StatisticsTests: XCTestCase {
         }
     }
 
+    func testFoldingAWordFoldsEachLetterAndNothingElse() {
+        var r = Seeded(state: 31)
+        var words = (0..<20_000).map { _ in r.next() }
+        // Every octet value in every position, around the letters' edges.
+        for b in 0...255 { for shift in stride(from: 0, to: 64, by: 8) { words.append(UInt64(b) << UInt64(shift) | 0x4040_4040_4040_4040 & ~(0xFF << UInt64(shift))) } }
+        for w in words {
+            var want: UInt64 = 0
+            for i in 0..<8 {
+                let c = UInt8(truncatingIfNeeded: w >> UInt64(8 * i))
+                want |= UInt64((c &- 0x41) < 26 ? c | 0x20 : c) << UInt64(8 * i)
+            }
+            XCTAssertEqual(StatsShard.foldWord(w), want, String(w, radix: 16))
+        }
+    }
+
+    /// A stand-in for the Public Suffix List (which lives in SondeTransforms and is tested there): `co.uk` and
+    /// single labels are public suffixes.
+    struct TwoLevelSuffixes: SuffixLookup {
+        func labels(of name: UnsafeBufferPointer<UInt8>) -> (suffix: Int, registered: Int?)? {
+            let text = String(decoding: name, as: UTF8.self).lowercased()
+            let labels = text.split(separator: ".").count
+            let suffix = text.hasSuffix("co.uk.") ? 2 : 1
+            return (suffix, labels > suffix ? suffix + 1 : nil)
+        }
+    }
+
+    func testSuffixesAndRegisteredDomainsAreCountedAsFoldedNamesWithAndWithoutTheList() {
+        let names = ["a.Example.COM.", "B.example.com.", "x.y.EXAMPLE.com.", "example.com.", "www.Shop.CO.uk.", "shop.co.uk.", "co.uk.", "com."]
+        func run(_ suffixes: (any SuffixLookup)?) -> (tlds: [String: UInt64], registered: [String: UInt64]) {
+            let store = StatsStore(capacity: 64, intervals: false, suffixes: suffixes)
+            let shard = store.makeShard()
+            // Twice over, so the suffix cache answers the second time.
+            for round in 0..<2 {
+                var batch = EventBatch(identity: "x")
+                for (i, name) in names.enumerated() {
+                    TestMessages.query(name: name, id: UInt16(round * 100 + i), response: false).withUnsafeBytes { bytes in
+                        batch.append(
+                            DNSEvent(
+                                timestamp: 1, input: .pcap, transport: .udp, source: IPAddress(ipv4: 0x0A00_0001), destination: IPAddress(ipv4: 0x0A00_0002),
+                                sourcePort: 40000, destinationPort: 53, layout: MessageLayout(decoding: bytes)), message: bytes)
+                    }
+                }
+                shard.add(batch)
+            }
+            let snapshot = store.snapshot()
+            func table(_ t: SpaceSaving) -> [String: UInt64] {
+                var out: [String: UInt64] = [:]
+                for e in SummaryReport.topNames(t, 64) {
+                    XCTAssertEqual(e.error, 0)
+                    out[e.name] = e.count
+                }
+                return out
+            }
+            return (table(snapshot.topTLDs), table(snapshot.topRegistered))
+        }
+        let plain = run(nil)
+        XCTAssertEqual(plain.tlds, ["com.": 10, "uk.": 6])
+        XCTAssertEqual(plain.registered, ["example.com.": 8, "com.": 2, "co.uk.": 6])
+        let listed = run(TwoLevelSuffixes())
+        XCTAssertEqual(listed.tlds, ["com.": 10, "co.uk.": 6])
+        XCTAssertEqual(listed.registered, ["example.com.": 8, "shop.co.uk.": 4])
+    }
+
     func testRareCodesAreExactUpToTheirCapacity() {
         var c = StatsCounters()
         for code in [1, 28, 257, 32768, 32769, 65280, 65280] { c.countQtype(UInt16(code)) }

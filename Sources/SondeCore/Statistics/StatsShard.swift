@@ -260,8 +260,57 @@ public final class StatsShard: @unchecked Sendable {
         }
     }
 
-    /// The query name's public suffix and registered domain into their tables.
+    /// The query name's public suffix and registered domain into their tables. The common case reads the name
+    /// where it is in the message (uncompressed: a query's question) and hashes its parts there, folding case as it
+    /// goes; a name the suffix cache does not know yet, or a compressed one, takes the way through a folded copy.
+    /// Both hash the same folded octets, so a key is the same either way.
     func addSuffixes(_ m: UnsafeRawBufferPointer, _ offset: Int, _ s: inout StreamStats) {
+        var starts = InlineArray<128, UInt8>(repeating: 0)
+        guard let base = m.baseAddress, offset < m.count else { return }
+        // The labels' starts (relative to the name) and the name's length, or the slow way.
+        var labels = 0, p = offset
+        while true {
+            guard p < m.count, labels < 128 else { return addSuffixesCopying(m, offset, &s) }
+            let length = Int(m[p])
+            if length == 0 { break }
+            guard length & 0xC0 == 0, p - offset <= 255 else { return addSuffixesCopying(m, offset, &s) }
+            starts[labels] = UInt8(truncatingIfNeeded: p - offset)
+            labels += 1
+            p += length + 1
+        }
+        let n = p + 1 - offset
+        guard labels > 0, p < m.count, n <= DomainName.maxWireLength else { return }
+        let name = base.assumingMemoryBound(to: UInt8.self) + offset
+        let suffix: Int, registered: Int
+        if store.suffixes == nil {
+            (suffix, registered) = (1, min(2, labels))
+        } else {
+            // The parent's answer from the cache: the name's suffix and registered domain are the parent's when
+            // the parent has a registered domain.
+            guard labels > 1 else { return addSuffixesCopying(m, offset, &s) }
+            let from = Int(starts[1])
+            let h = Self.hashBytes(name + from, n - from)
+            let c = suffixCache[Int(truncatingIfNeeded: h) & (Self.suffixCacheSize - 1)]
+            guard c.hash == h && c.suffix >= 0 && c.registered >= 0 else { return addSuffixesCopying(m, offset, &s) }
+            (suffix, registered) = (Int(c.suffix), Int(c.registered))
+        }
+        func add(_ count: Int, _ table: SpaceSaving) {
+            guard count > 0 && count <= labels else { return }
+            let from = Int(starts[labels - count])
+            table.addInPlace(hash: Self.hashBytes(name + from, n - from)) { b in
+                for i in 0..<(n - from) {
+                    let c = name[from + i]
+                    b[i] = (c &- 0x41) < 26 ? c | 0x20 : c
+                }
+                return n - from
+            }
+        }
+        add(suffix, s.topTLDs)
+        add(registered, s.topRegistered)
+    }
+
+    /// ``addSuffixes(_:_:_:)`` through a folded copy of the name (which also fills the suffix cache).
+    func addSuffixesCopying(_ m: UnsafeRawBufferPointer, _ offset: Int, _ s: inout StreamStats) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DomainName.maxWireLength + 1) { buffer in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
                 let wire = buffer.baseAddress!
@@ -277,7 +326,7 @@ public final class StatsShard: @unchecked Sendable {
                 }
                 let starts = UnsafeBufferPointer(rebasing: starts[0..<labels])
                 let (suffix, registered) = suffixLabels(wire, n, starts)
-                func add(_ count: Int, _ table: inout SpaceSaving) {
+                func add(_ count: Int, _ table: SpaceSaving) {
                     guard count > 0 && count <= labels else { return }
                     let from = Int(starts[labels - count])
                     let h = Self.hashBytes(wire + from, n - from)
@@ -286,8 +335,8 @@ public final class StatsShard: @unchecked Sendable {
                         return n - from
                     }
                 }
-                add(suffix, &s.topTLDs)
-                add(registered, &s.topRegistered)
+                add(suffix, s.topTLDs)
+                add(registered, s.topRegistered)
             }
         }
     }
@@ -333,23 +382,37 @@ public final class StatsShard: @unchecked Sendable {
         }
     }
 
-    /// A hash of a few octets, a word at a time.
+    /// A hash of a name's octets with ASCII letters folded to lower case, a word at a time (the same for a name
+    /// and its folded copy).
     @inline(__always)
     static func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
         var i = 0
         let raw = UnsafeRawPointer(p)
         while i + 8 <= n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xff51_afd7_ed55_8ccd
+            h = (h ^ foldWord(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0xff51_afd7_ed55_8ccd
             h ^= h >> 29
             i += 8
         }
         var tail: UInt64 = 0
         while i < n {
-            tail = tail << 8 | UInt64(p[i])
+            let c = p[i]
+            tail = tail << 8 | UInt64((c &- 0x41) < 26 ? c | 0x20 : c)
             i += 1
         }
         return HyperLogLog.mix(h ^ tail)
+    }
+
+    /// Eight octets with each of `A`–`Z` made lower case (SWAR: no carry crosses an octet, since each sum stays
+    /// below 0x100 and octets with their high bit set are left alone).
+    @inline(__always)
+    static func foldWord(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low = x & (0x7F &* ones)
+        let atLeastA = low &+ (0x80 - 0x41) &* ones
+        let aboveZ = low &+ (0x80 - 0x5B) &* ones
+        let upper = atLeastA & ~aboveZ & ~x & (0x80 &* ones)
+        return x | upper >> 2
     }
 
     /// Forgets what was counted (all, or one stream), but the exact counters, which only ever grow.
