@@ -260,119 +260,84 @@ public final class StatsShard: @unchecked Sendable {
         }
     }
 
-    /// The query name's public suffix and registered domain into their tables. The common case reads the name
-    /// where it is in the message (uncompressed: a query's question) and hashes its parts there, folding case as it
-    /// goes; a name the suffix cache does not know yet, or a compressed one, takes the way through a folded copy.
-    /// Both hash the same folded octets, so a key is the same either way.
+    /// The query name's public suffix and registered domain into their tables, read and hashed where the name is
+    /// in the message (a query's question is not compressed; case is folded as it is hashed); a compressed name
+    /// through its uncompressed copy.
     func addSuffixes(_ m: UnsafeRawBufferPointer, _ offset: Int, _ s: inout StreamStats) {
-        var starts = InlineArray<128, UInt8>(repeating: 0)
         guard let base = m.baseAddress, offset < m.count else { return }
-        // The labels' starts (relative to the name) and the name's length, or the slow way.
-        var labels = 0, p = offset
-        while true {
-            guard p < m.count, labels < 128 else { return addSuffixesCopying(m, offset, &s) }
-            let length = Int(m[p])
-            if length == 0 { break }
-            guard length & 0xC0 == 0, p - offset <= 255 else { return addSuffixesCopying(m, offset, &s) }
-            starts[labels] = UInt8(truncatingIfNeeded: p - offset)
-            labels += 1
-            p += length + 1
+        if addSuffixes(base.assumingMemoryBound(to: UInt8.self) + offset, m.count - offset, &s) { return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DomainName.maxWireLength) { copy in
+            let n = DomainName.copyFoldedWire(m, at: offset, into: copy.baseAddress!)
+            if n > 1 { _ = addSuffixes(copy.baseAddress!, n, &s) }
         }
-        let n = p + 1 - offset
-        guard labels > 0, p < m.count, n <= DomainName.maxWireLength else { return }
-        let name = base.assumingMemoryBound(to: UInt8.self) + offset
-        let suffix: Int, registered: Int
-        if store.suffixes == nil {
-            (suffix, registered) = (1, min(2, labels))
-        } else {
-            // The parent's answer from the cache: the name's suffix and registered domain are the parent's when
-            // the parent has a registered domain.
-            guard labels > 1 else { return addSuffixesCopying(m, offset, &s) }
-            let from = Int(starts[1])
-            let h = Self.hashBytes(name + from, n - from)
-            let c = suffixCache[Int(truncatingIfNeeded: h) & (Self.suffixCacheSize - 1)]
-            guard c.hash == h && c.suffix >= 0 && c.registered >= 0 else { return addSuffixesCopying(m, offset, &s) }
-            (suffix, registered) = (Int(c.suffix), Int(c.registered))
-        }
-        func add(_ count: Int, _ table: SpaceSaving) {
-            guard count > 0 && count <= labels else { return }
-            let from = Int(starts[labels - count])
-            table.addInPlace(hash: Self.hashBytes(name + from, n - from)) { b in
-                for i in 0..<(n - from) {
-                    let c = name[from + i]
-                    b[i] = (c &- 0x41) < 26 ? c | 0x20 : c
-                }
-                return n - from
-            }
-        }
-        add(suffix, s.topTLDs)
-        add(registered, s.topRegistered)
     }
 
-    /// ``addSuffixes(_:_:_:)`` through a folded copy of the name (which also fills the suffix cache).
-    func addSuffixesCopying(_ m: UnsafeRawBufferPointer, _ offset: Int, _ s: inout StreamStats) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DomainName.maxWireLength + 1) { buffer in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
-                let wire = buffer.baseAddress!
-                let n = DomainName.copyFoldedWire(m, at: offset, into: wire)
-                guard n > 1 else { return }
-                // Label starts, from the first (a wire name has at most 127 labels).
-                var labels = 0
-                var p = 0
-                while p < n && wire[p] != 0 && labels < 128 {
-                    starts[labels] = UInt8(p)
-                    labels += 1
-                    p += Int(wire[p]) + 1
-                }
-                let starts = UnsafeBufferPointer(rebasing: starts[0..<labels])
-                let (suffix, registered) = suffixLabels(wire, n, starts)
-                func add(_ count: Int, _ table: SpaceSaving) {
-                    guard count > 0 && count <= labels else { return }
-                    let from = Int(starts[labels - count])
-                    let h = Self.hashBytes(wire + from, n - from)
-                    table.addInPlace(hash: h) { b in
-                        b.copyMemory(from: UnsafeRawBufferPointer(start: wire + from, count: n - from))
-                        return n - from
-                    }
-                }
-                add(suffix, s.topTLDs)
-                add(registered, s.topRegistered)
+    /// ``addSuffixes(_:_:_:)`` for an uncompressed wire name within `limit` octets of `name`; false when the name
+    /// is compressed or runs past `limit` (nothing counted).
+    func addSuffixes(_ name: UnsafePointer<UInt8>, _ limit: Int, _ s: inout StreamStats) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
+            // The labels' starts (a wire name of at most 255 octets has at most 127 labels).
+            var labels = 0, p = 0
+            while true {
+                guard p < limit else { return false }
+                let length = Int(name[p])
+                if length == 0 { break }
+                guard length & 0xC0 == 0 else { return false }
+                starts[labels] = UInt8(p)
+                labels += 1
+                p += length + 1
+                guard p < DomainName.maxWireLength else { return true }
             }
+            let n = p + 1
+            guard labels > 0 else { return true }
+            let starts = UnsafeBufferPointer(rebasing: starts[0..<labels])
+            let (suffix, registered) = suffixLabels(name, n, starts)
+            func add(_ count: Int, _ table: SpaceSaving) {
+                guard count > 0 && count <= labels else { return }
+                let from = Int(starts[labels - count])
+                table.addInPlace(hash: Self.hashBytes(name + from, n - from)) { b in
+                    for i in 0..<(n - from) { b[i] = Self.fold(name[from + i]) }
+                    return n - from
+                }
+            }
+            add(suffix, s.topTLDs)
+            add(registered, s.topRegistered)
+            return true
         }
     }
 
     /// Labels of the public suffix and the registered domain: from the list when there is one (cached by the
     /// parent name, so a flood of random names under one domain costs one lookup), else the last one and two.
-    func suffixLabels(_ wire: UnsafeMutablePointer<UInt8>, _ n: Int, _ starts: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+    func suffixLabels(_ name: UnsafePointer<UInt8>, _ n: Int, _ starts: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         let labels = starts.count
         guard let list = store.suffixes else { return (1, min(2, labels)) }
         // The parent (without the first label) decides, unless the name is a single label.
         let from = labels > 1 ? Int(starts[1]) : 0
-        let h = Self.hashBytes(wire + from, n - from)
+        let h = Self.hashBytes(name + from, n - from)
         let slot = Int(truncatingIfNeeded: h) & (Self.suffixCacheSize - 1)
         var parent: (suffix: Int, registered: Int?)
         if suffixCache[slot].hash == h && suffixCache[slot].suffix >= 0 {
             let c = suffixCache[slot]
             parent = (Int(c.suffix), c.registered >= 0 ? Int(c.registered) : nil)
         } else {
-            guard let r = Self.lookup(list, wire + from, n - from) else { return (1, min(2, labels)) }
+            guard let r = Self.lookup(list, name + from, n - from) else { return (1, min(2, labels)) }
             parent = r
             suffixCache[slot] = (h, Int8(clamping: r.suffix), Int8(clamping: r.registered ?? -1))
         }
         if labels == 1 { return (parent.suffix, parent.registered ?? 0) }
         if let registered = parent.registered { return (parent.suffix, registered) }
         // The parent is itself a public suffix: the name may be one too (wildcards), so ask for it.
-        guard let r = Self.lookup(list, wire, n) else { return (parent.suffix, labels) }
+        guard let r = Self.lookup(list, name, n) else { return (parent.suffix, labels) }
         return (r.suffix, r.registered ?? 0)
     }
 
-    /// The list's answer for a wire name (lowercase), through its presentation form.
-    static func lookup(_ list: any SuffixLookup, _ wire: UnsafeMutablePointer<UInt8>, _ n: Int) -> (suffix: Int, registered: Int?)? {
+    /// The list's answer for a wire name, through its presentation form in lower case.
+    static func lookup(_ list: any SuffixLookup, _ wire: UnsafePointer<UInt8>, _ n: Int) -> (suffix: Int, registered: Int?)? {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { text in
             var p = 0, out = 0
             while p < n && wire[p] != 0 {
                 let length = Int(wire[p])
-                for i in 0..<length { text[out + i] = wire[p + 1 + i] }
+                for i in 0..<length { text[out + i] = fold(wire[p + 1 + i]) }
                 out += length
                 text[out] = UInt8(ascii: ".")
                 out += 1
@@ -381,6 +346,10 @@ public final class StatsShard: @unchecked Sendable {
             return list.labels(of: UnsafeBufferPointer(rebasing: text[0..<out]))
         }
     }
+
+    /// An octet with `A`–`Z` made lower case.
+    @inline(__always)
+    static func fold(_ c: UInt8) -> UInt8 { (c &- 0x41) < 26 ? c | 0x20 : c }
 
     /// A hash of a name's octets with ASCII letters folded to lower case, a word at a time (the same for a name
     /// and its folded copy).
@@ -396,8 +365,7 @@ public final class StatsShard: @unchecked Sendable {
         }
         var tail: UInt64 = 0
         while i < n {
-            let c = p[i]
-            tail = tail << 8 | UInt64((c &- 0x41) < 26 ? c | 0x20 : c)
+            tail = tail << 8 | UInt64(fold(p[i]))
             i += 1
         }
         return HyperLogLog.mix(h ^ tail)
